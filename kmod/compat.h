@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference the stub deals with, each with the
+ * version it is for. The stub builds unchanged for 6.1, 6.12 and 7.3.
+ */
+#ifndef _DRVHOOK_COMPAT_H
+#define _DRVHOOK_COMPAT_H
+
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/version.h>
+
+/* Module-owned struct_ops types: 6.9. Before, the fentry fallback only. */
+#define DRVHOOK_HAVE_STRUCT_OPS \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
+
+/* struct_ops reg/unreg/update get the bpf_link: 6.11. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define DRVHOOK_LINK_PARAM	, struct bpf_link *link
+#else
+#define DRVHOOK_LINK_PARAM
+#endif
+
+/* bpf_prog.sleepable moved out of bpf_prog_aux: 6.10. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define drvhook_prog_sleepable(prog)	((prog)->sleepable)
+#else
+#define drvhook_prog_sleepable(prog)	((prog)->aux->sleepable)
+#endif
+
+/* BTF_KFUNCS_START: 6.9; before, a plain BTF_SET8. */
+#ifndef BTF_KFUNCS_START
+#define BTF_KFUNCS_START(name)	BTF_SET8_START(name)
+#define BTF_KFUNCS_END(name)	BTF_SET8_END(name)
+#endif
+
+/* __bpf_kfunc: 6.3. */
+#ifndef __bpf_kfunc
+#define __bpf_kfunc		__used noinline
+#endif
+
+/* __bpf_kfunc_start_defs: 6.7 (-Wmissing-prototypes is on since 6.8). */
+#ifndef __bpf_kfunc_start_defs
+#define __bpf_kfunc_start_defs()
+#define __bpf_kfunc_end_defs()
+#endif
+
+/* class_create() lost its owner argument: 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define drvhook_class_create(name)	class_create(name)
+#else
+#define drvhook_class_create(name)	class_create(THIS_MODULE, name)
+#endif
+
+/* PCI_IRQ_LEGACY became PCI_IRQ_INTX: 6.10. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
+#endif
+
+#endif

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drvhook stub for QEMU's edu PCI device (1234:11e8): the hardware hot
+ * path in C, every decision handed to the hook core.
+ *
+ * One request at a time per device (the device computes one factorial and
+ * runs one DMA at a time): request hook -> MMIO -> interrupt (irq hook) ->
+ * completion -> complete hook -> caller. Each request completes exactly
+ * once: with its result, its hook's -errno, -ETIMEDOUT, or -ENODEV when
+ * the device goes away under it.
+ */
+#include <linux/cdev.h>
+#include <linux/cred.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "compat.h"
+#include "hook_core.h"
+
+#define EDU_REG_IDENT		0x00
+#define EDU_REG_LIVENESS	0x04
+#define EDU_REG_FACT		0x08
+#define EDU_REG_STATUS		0x20
+#define EDU_REG_IRQ_STATUS	0x24
+#define EDU_REG_IRQ_ACK		0x64
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+
+#define EDU_STATUS_COMPUTING	0x01
+#define EDU_STATUS_IRQFACT	0x80
+#define EDU_DMA_START		0x01
+#define EDU_DMA_FROM_DEV	0x02
+#define EDU_DMA_IRQ		0x04
+#define EDU_IRQ_FACT		0x001
+#define EDU_IRQ_DMA		0x100
+#define EDU_DMA_BUF		0x40000
+#define EDU_TIMEOUT_MS		2000
+
+static bool inject_warn;
+module_param(inject_warn, bool, 0444);
+MODULE_PARM_DESC(inject_warn, "test only: WARN at probe (harness self-test)");
+
+struct edu {
+	struct drvhook_dev hd;		/* drvdata of the class device */
+	struct pci_dev *pdev;
+	void __iomem *mmio;
+	struct cdev cdev;
+	struct device cdev_dev;
+	struct rw_semaphore gone_sem;	/* readers: file ops; writer: remove */
+	bool gone;
+	struct mutex hw_lock;		/* one request in hardware at a time */
+	struct completion done;
+	void *dma_buf;
+	dma_addr_t dma_addr;
+	int irq;
+	u32 quirks;
+	u32 irq_mode;
+	atomic_t inflight;
+	atomic64_t requests, completions, irqs;
+};
+
+static dev_t edu_devt;
+
+/* The last reference: remove() or the last open file (via the cdev). */
+static void edu_cdev_dev_release(struct device *dev)
+{
+	kfree(container_of(dev, struct edu, cdev_dev));
+}
+
+static irqreturn_t edu_irq_thread(int irq, void *data)
+{
+	struct edu *edu = data;
+
+	complete(&edu->done);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t edu_irq(int irq, void *data)
+{
+	struct edu *edu = data;
+	u32 status = readl(edu->mmio + EDU_REG_IRQ_STATUS);
+	u64 count;
+
+	if (!status)
+		return IRQ_NONE;
+	writel(status, edu->mmio + EDU_REG_IRQ_ACK);
+	count = atomic64_inc_return(&edu->irqs);
+
+	if (drvhook_has(&edu->hd, DRVHOOK_IRQ)) {
+		struct drvhook_irq ctx = {
+			.dev = edu->hd.info,
+			.status = status,
+			.inflight = atomic_read(&edu->inflight),
+			.count = count,
+		};
+
+		if (drvhook_run(&edu->hd, DRVHOOK_IRQ, &ctx, NULL, 0) ==
+		    DRVHOOK_IRQ_THREAD)
+			return IRQ_WAKE_THREAD;
+	}
+	complete(&edu->done);
+	return IRQ_HANDLED;
+}
+
+/* Waits for the device to clear @bit of @reg: by IRQ, or polling. */
+static int edu_wait(struct edu *edu, u32 reg, u32 bit)
+{
+	u32 v;
+
+	if (edu->irq_mode) {
+		if (!wait_for_completion_timeout(&edu->done,
+						 msecs_to_jiffies(EDU_TIMEOUT_MS)))
+			return -ETIMEDOUT;
+		return READ_ONCE(edu->gone) ? -ENODEV : 0;
+	}
+	return readl_poll_timeout(edu->mmio + reg, v,
+				  !(v & bit) || READ_ONCE(edu->gone),
+				  10, EDU_TIMEOUT_MS * 1000) ?:
+	       (READ_ONCE(edu->gone) ? -ENODEV : 0);
+}
+
+static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
+{
+	u32 cmd = EDU_DMA_START | (edu->irq_mode ? EDU_DMA_IRQ : 0);
+
+	if (op == DRVHOOK_OP_DMA_FROM_DEV) {
+		writeq(EDU_DMA_BUF + off, edu->mmio + EDU_REG_DMA_SRC);
+		writeq(edu->dma_addr, edu->mmio + EDU_REG_DMA_DST);
+		cmd |= EDU_DMA_FROM_DEV;
+	} else {
+		writeq(edu->dma_addr, edu->mmio + EDU_REG_DMA_SRC);
+		writeq(EDU_DMA_BUF + off, edu->mmio + EDU_REG_DMA_DST);
+	}
+	writeq(len, edu->mmio + EDU_REG_DMA_COUNT);
+	writeq(cmd, edu->mmio + EDU_REG_DMA_CMD);
+	return edu_wait(edu, EDU_REG_DMA_CMD, EDU_DMA_START);
+}
+
+/* The hardware part of a request; caller holds hw_lock. */
+static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
+		  u64 *result)
+{
+	int err;
+
+	reinit_completion(&edu->done);
+	if (READ_ONCE(edu->gone))
+		return -ENODEV;
+	switch (op) {
+	case DRVHOOK_OP_PING:
+		writel(arg, edu->mmio + EDU_REG_LIVENESS);
+		*result = readl(edu->mmio + EDU_REG_LIVENESS);
+		return 0;
+	case DRVHOOK_OP_FACT:
+		writel(arg, edu->mmio + EDU_REG_FACT);
+		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING);
+		if (!err)
+			*result = readl(edu->mmio + EDU_REG_FACT);
+		return err;
+	default:
+		return edu_dma(edu, op, off, len);
+	}
+}
+
+/*
+ * One request, start to finish. DMA data stays in the coherent buffer,
+ * under hw_lock, from the copy-in (DMA_TO) to the copy-out (DMA_FROM).
+ */
+static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
+		       void __user *ubuf)
+{
+	u64 result = 0;
+	int err;
+
+	atomic64_inc(&edu->requests);
+	if (drvhook_has(&edu->hd, DRVHOOK_REQUEST)) {
+		struct drvhook_request ctx = {
+			.dev = edu->hd.info,
+			.op = op,
+			.len = len,
+			.arg = *arg,
+			.pid = task_tgid_nr(current),
+			.uid = from_kuid(&init_user_ns, current_uid()),
+		};
+
+		err = drvhook_run(&edu->hd, DRVHOOK_REQUEST, &ctx, NULL, 0);
+		if (err)
+			goto out;
+		*arg = ctx.arg;
+	}
+
+	err = mutex_lock_killable(&edu->hw_lock);
+	if (err)
+		goto out;
+	atomic_inc(&edu->inflight);
+	if (edu->gone) {
+		err = -ENODEV;
+		goto unlock;
+	}
+	if (op == DRVHOOK_OP_DMA_TO_DEV &&
+	    copy_from_user(edu->dma_buf, ubuf, len)) {
+		err = -EFAULT;
+		goto unlock;
+	}
+	err = edu_hw(edu, op, *arg, off, len, &result);
+
+	if (drvhook_has(&edu->hd, DRVHOOK_COMPLETE)) {
+		struct drvhook_complete ctx = {
+			.dev = edu->hd.info,
+			.op = op,
+			.status = err,
+			.result = result,
+			.len = op == DRVHOOK_OP_DMA_FROM_DEV ? len : 0,
+		};
+		int verdict;
+
+		verdict = drvhook_run(&edu->hd, DRVHOOK_COMPLETE, &ctx,
+				      ctx.len ? edu->dma_buf : NULL, ctx.len);
+		if (!err) {
+			err = verdict;
+			result = ctx.result;
+		}
+	}
+	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
+	    copy_to_user(ubuf, edu->dma_buf, len))
+		err = -EFAULT;
+unlock:
+	atomic_dec(&edu->inflight);
+	mutex_unlock(&edu->hw_lock);
+out:
+	atomic64_inc(&edu->completions);
+	*arg = result;
+	return err;
+}
+
+static int edu_ioctl_dma(struct edu *edu, u32 op, void __user *uarg)
+{
+	struct edu_dma d;
+	u64 arg = 0;
+
+	if (copy_from_user(&d, uarg, sizeof(d)))
+		return -EFAULT;
+	if (!d.len || d.len > EDU_DMA_SIZE || d.off > EDU_DMA_SIZE - d.len)
+		return -EINVAL;
+	return edu_request(edu, op, &arg, d.off, d.len, u64_to_user_ptr(d.buf));
+}
+
+static long edu_ioctl_locked(struct edu *edu, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct edu_status st;
+	struct edu_fact f;
+	u64 v;
+	int err;
+
+	switch (cmd) {
+	case EDU_IOC_PING:
+		if (get_user(v, (u64 __user *)uarg))
+			return -EFAULT;
+		err = edu_request(edu, DRVHOOK_OP_PING, &v, 0, 0, NULL);
+		return err ?: put_user(v, (u64 __user *)uarg);
+	case EDU_IOC_FACT:
+		if (copy_from_user(&f, uarg, sizeof(f)))
+			return -EFAULT;
+		v = f.in;
+		err = edu_request(edu, DRVHOOK_OP_FACT, &v, 0, 0, NULL);
+		f.out = v;
+		return err ?: copy_to_user(uarg, &f, sizeof(f)) ? -EFAULT : 0;
+	case EDU_IOC_DMA_TO:
+		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_TO_DEV, uarg);
+	case EDU_IOC_DMA_FROM:
+		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_FROM_DEV, uarg);
+	case EDU_IOC_STATUS:
+		st = (struct edu_status) {
+			.id = edu->hd.info.id,
+			.hw_ident = edu->hd.info.hw_ident,
+			.quirks = edu->quirks,
+			.irq_mode = edu->irq_mode,
+			.requests = atomic64_read(&edu->requests),
+			.completions = atomic64_read(&edu->completions),
+			.irqs = atomic64_read(&edu->irqs),
+		};
+		return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	default:
+		return drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+	}
+}
+
+static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu *edu = file->private_data;
+	long ret = -ENODEV;
+
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		ret = edu_ioctl_locked(edu, cmd, (void __user *)arg);
+	up_read(&edu->gone_sem);
+	return ret;
+}
+
+static ssize_t edu_rw(struct file *file, char __user *buf, size_t count,
+		      loff_t *pos, u32 op)
+{
+	struct edu *edu = file->private_data;
+	u64 arg = 0;
+	int err = -ENODEV;
+
+	if (*pos >= EDU_DMA_SIZE || !count)
+		return 0;
+	count = min_t(size_t, count, EDU_DMA_SIZE - *pos);
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		err = edu_request(edu, op, &arg, *pos, count, buf);
+	up_read(&edu->gone_sem);
+	if (err)
+		return err;
+	*pos += count;
+	return count;
+}
+
+static ssize_t edu_read(struct file *file, char __user *buf, size_t count,
+			loff_t *pos)
+{
+	return edu_rw(file, buf, count, pos, DRVHOOK_OP_DMA_FROM_DEV);
+}
+
+static ssize_t edu_write(struct file *file, const char __user *buf,
+			 size_t count, loff_t *pos)
+{
+	return edu_rw(file, (char __user *)buf, count, pos,
+		      DRVHOOK_OP_DMA_TO_DEV);
+}
+
+static int edu_open(struct inode *inode, struct file *file)
+{
+	struct edu *edu = container_of(inode->i_cdev, struct edu, cdev);
+
+	file->private_data = edu;
+	return 0;
+}
+
+static const struct file_operations edu_fops = {
+	.owner = THIS_MODULE,
+	.open = edu_open,
+	.read = edu_read,
+	.write = edu_write,
+	.unlocked_ioctl = edu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = default_llseek,
+};
+
+static int edu_setup_irq(struct edu *edu)
+{
+	struct pci_dev *pdev = edu->pdev;
+	unsigned int types = PCI_IRQ_INTX;
+	int err;
+
+	if (edu->quirks & DRVHOOK_QUIRK_POLL)
+		return 0;
+	if (!(edu->quirks & DRVHOOK_QUIRK_NO_MSI))
+		types |= PCI_IRQ_MSI;
+	err = pci_alloc_irq_vectors(pdev, 1, 1, types);
+	if (err < 0)
+		return err;
+	edu->irq = pci_irq_vector(pdev, 0);
+	err = request_threaded_irq(edu->irq, edu_irq, edu_irq_thread,
+				   pdev->msi_enabled ? 0 : IRQF_SHARED,
+				   dev_name(&edu->cdev_dev), edu);
+	if (err) {
+		pci_free_irq_vectors(pdev);
+		return err;
+	}
+	edu->irq_mode = pdev->msi_enabled ? 2 : 1;
+	writel(EDU_STATUS_IRQFACT, edu->mmio + EDU_REG_STATUS);
+	return 0;
+}
+
+static void edu_free_irq(struct edu *edu)
+{
+	if (!edu->irq_mode)
+		return;
+	writel(0, edu->mmio + EDU_REG_STATUS);
+	free_irq(edu->irq, edu);
+	pci_free_irq_vectors(edu->pdev);
+}
+
+/* Identification and liveness: is this really a working edu? */
+static int edu_identify(struct edu *edu)
+{
+	u32 ident = readl(edu->mmio + EDU_REG_IDENT);
+
+	if ((ident & 0xff) != 0xed)
+		return -ENODEV;
+	writel(0x5a5aa5a5, edu->mmio + EDU_REG_LIVENESS);
+	if (readl(edu->mmio + EDU_REG_LIVENESS) != ~0x5a5aa5a5U)
+		return -EIO;
+	edu->hd.info.hw_ident = ident;
+	return 0;
+}
+
+/* The probe hook: a policy may refuse the device or set its quirks. */
+static int edu_probe_hook(struct edu *edu)
+{
+	struct drvhook_probe ctx = { .dev = edu->hd.info };
+	int err;
+
+	if (!drvhook_has(&edu->hd, DRVHOOK_PROBE))
+		return 0;
+	err = drvhook_run(&edu->hd, DRVHOOK_PROBE, &ctx, NULL, 0);
+	if (err)
+		return err;
+	edu->quirks = ctx.quirks & DRVHOOK_QUIRK_MASK;
+	return 0;
+}
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct edu *edu;
+	int err;
+
+	WARN_ON(inject_warn);
+	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	edu->pdev = pdev;
+	init_rwsem(&edu->gone_sem);
+	mutex_init(&edu->hw_lock);
+	init_completion(&edu->done);
+	device_initialize(&edu->cdev_dev);
+	edu->cdev_dev.release = edu_cdev_dev_release;
+	edu->hd.info.vendor = pdev->vendor;
+	edu->hd.info.device = pdev->device;
+	edu->hd.info.revision = pdev->revision;
+
+	err = pcim_enable_device(pdev);
+	if (err)
+		goto err_put;
+	err = pcim_iomap_regions(pdev, BIT(0), KBUILD_MODNAME);
+	if (err)
+		goto err_put;
+	edu->mmio = pcim_iomap_table(pdev)[0];
+	err = edu_identify(edu);
+	if (err)
+		goto err_put;
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(28));
+	if (err)
+		goto err_put;
+	edu->dma_buf = dmam_alloc_coherent(&pdev->dev, EDU_DMA_SIZE,
+					   &edu->dma_addr, GFP_KERNEL);
+	if (!edu->dma_buf) {
+		err = -ENOMEM;
+		goto err_put;
+	}
+	pci_set_master(pdev);
+
+	err = drvhook_dev_add(&edu->hd);
+	if (err)
+		goto err_put;
+	err = edu_probe_hook(edu);
+	if (err)
+		goto err_hook;
+
+	edu->cdev_dev.class = drvhook_class;
+	edu->cdev_dev.parent = &pdev->dev;
+	edu->cdev_dev.devt = MKDEV(MAJOR(edu_devt), edu->hd.info.id);
+	dev_set_drvdata(&edu->cdev_dev, &edu->hd);
+	err = dev_set_name(&edu->cdev_dev, "edu%u", edu->hd.info.id);
+	if (err)
+		goto err_hook;
+	err = edu_setup_irq(edu);
+	if (err)
+		goto err_hook;
+	cdev_init(&edu->cdev, &edu_fops);
+	edu->cdev.owner = THIS_MODULE;
+	err = cdev_device_add(&edu->cdev, &edu->cdev_dev);
+	if (err)
+		goto err_irq;
+	edu->hd.dev = &edu->cdev_dev;
+	pci_set_drvdata(pdev, edu);
+	dev_info(&pdev->dev, "%s: ident %#x, %s\n", dev_name(&edu->cdev_dev),
+		 edu->hd.info.hw_ident,
+		 (const char *[]){ "polling", "INTx", "MSI" }[edu->irq_mode]);
+	return 0;
+
+err_irq:
+	edu_free_irq(edu);
+err_hook:
+	drvhook_dev_remove(&edu->hd);
+err_put:
+	put_device(&edu->cdev_dev);
+	return err;
+}
+
+/*
+ * Unbind and hot-unplug: requests in flight end with -ENODEV, later file
+ * operations too; the policies stay attached to the id (hook_core.c).
+ */
+static void edu_remove(struct pci_dev *pdev)
+{
+	struct edu *edu = pci_get_drvdata(pdev);
+
+	WRITE_ONCE(edu->gone, true);
+	complete_all(&edu->done);
+	down_write(&edu->gone_sem);
+	up_write(&edu->gone_sem);
+
+	cdev_device_del(&edu->cdev, &edu->cdev_dev);
+	edu_free_irq(edu);
+	drvhook_dev_remove(&edu->hd);
+	put_device(&edu->cdev_dev);
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, edu_ids);
+
+static struct pci_driver edu_driver = {
+	.name = "drvhook_edu",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+	.remove = edu_remove,
+};
+
+static int __init edu_init(void)
+{
+	int err;
+
+	err = drvhook_core_init();
+	if (err)
+		return err;
+	err = alloc_chrdev_region(&edu_devt, 0, DRVHOOK_MAX_DEVS, "edu");
+	if (err)
+		goto err_core;
+	err = pci_register_driver(&edu_driver);
+	if (err)
+		goto err_region;
+	return 0;
+
+err_region:
+	unregister_chrdev_region(edu_devt, DRVHOOK_MAX_DEVS);
+err_core:
+	drvhook_core_exit();
+	return err;
+}
+
+static void __exit edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	unregister_chrdev_region(edu_devt, DRVHOOK_MAX_DEVS);
+	drvhook_core_exit();
+}
+
+module_init(edu_init);
+module_exit(edu_exit);
+MODULE_DESCRIPTION("drvhook stub for QEMU's edu device, with BPF hooks");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the files of the hook core; device parts don't see it. */
+#ifndef _DRVHOOK_HOOK_INTERNAL_H
+#define _DRVHOOK_HOOK_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include "compat.h"
+#include "hook_core.h"
+
+struct drvhook_stats {
+	u64 runs[DRVHOOK_NR_HOOKS];
+	u64 nonzero[DRVHOOK_NR_HOOKS];	/* valid verdicts other than 0 */
+	u64 clamped;
+};
+
+/* One policy in a chain: a struct_ops map (ops) or a fallback cookie. */
+struct drvhook_entry {
+	struct list_head node;
+	char name[DRVHOOK_NAME_LEN];
+	u32 hooks;			/* BIT(enum drvhook_hook) */
+	u32 dev_id;
+	u32 cookie;			/* fallback only */
+	struct drvhook_ops *ops;	/* struct_ops only */
+	struct drvhook_stats __percpu *stats;
+};
+
+struct drvhook_chain {
+	struct list_head list;		/* RCU; writers hold drvhook_lock */
+	struct drvhook_dev *hd;		/* NULL while no device has the id */
+	u32 nr[DRVHOOK_NR_HOOKS];	/* entries having each hook */
+	atomic64_t clamped[DRVHOOK_NR_HOOKS];
+};
+
+/* The dispatch running on this CPU, for the kfuncs. */
+struct drvhook_cur {
+	enum drvhook_hook hook;
+	void *ctx;
+	void *data;
+	u32 len;
+	int fb_verdict;
+};
+DECLARE_PER_CPU(struct drvhook_cur *, drvhook_cur);
+
+struct drvhook_field {
+	const char *name;
+	u32 off;
+	u32 size;
+	bool writable;
+};
+
+struct drvhook_hook_desc {
+	const char *name;
+	const char *ctx_name;
+	const struct drvhook_field *fields;
+	u32 cookie_off;
+};
+
+extern const struct drvhook_hook_desc drvhook_hooks[DRVHOOK_NR_HOOKS];
+extern struct mutex drvhook_lock;
+
+const struct drvhook_field *drvhook_field_at(enum drvhook_hook h, u32 off,
+					     u32 size);
+struct drvhook_chain *drvhook_chain_get(u32 dev_id);
+struct drvhook_entry *drvhook_entry_alloc(const char *name, u32 hooks);
+void drvhook_entry_free(struct drvhook_entry *e);
+struct drvhook_entry *drvhook_chain_find(u32 dev_id, const char *name);
+int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
+			 const char *anchor);
+void drvhook_chain_remove(struct drvhook_entry *e);
+void drvhook_chain_count(struct drvhook_entry *e, int delta);
+void drvhook_chain_replace(struct drvhook_entry *old,
+			   struct drvhook_entry *new);
+
+/* hook_fallback.c */
+void drvhook_fb_call(enum drvhook_hook h, void *ctx);
+int drvhook_fb_attach(u32 dev_id, struct drvhook_fb_attach *req);
+int drvhook_fb_detach(u32 dev_id, const char *name);
+u32 drvhook_fb_cookie(void);
+int drvhook_fb_replace(u32 dev_id, const struct drvhook_fb_attach *req);
+int drvhook_kfuncs_init(void);
+
+/* hook_structops.c */
+#if DRVHOOK_HAVE_STRUCT_OPS
+int drvhook_ops_call(struct drvhook_ops *ops, enum drvhook_hook h, void *ctx);
+int drvhook_structops_init(void);
+#else
+static inline int drvhook_ops_call(struct drvhook_ops *ops,
+				   enum drvhook_hook h, void *ctx)
+{
+	return 0;
+}
+
+static inline int drvhook_structops_init(void)
+{
+	return 0;
+}
+#endif
+
+#endif

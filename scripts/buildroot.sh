@@ -1,0 +1,102 @@
+#!/bin/bash
+# buildroot.sh SUITE: make (once) the chroot that builds modules for SUITE's
+# kernel: an mmdebstrap root of the kernel's own Debian release with gcc,
+# make, pahole, ... and the kernel headers extracted into /usr/src, /usr/lib.
+# bookworm (6.1) also gets what Debian's headers lack for module BTF:
+#   - KDIR/vmlinux, the ELF (with .BTF) unpacked from the image's bzImage;
+#   - resolve_btfids, built from linux-source-6.1 of the same version.
+# Root: $DRVHOOK_CACHE/roots/<suite>-<kernel version>/ (printed on stdout).
+# Idempotent: an existing complete root is reused as is.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# = 1 ] || { echo "usage: $0 SUITE" >&2; exit 2; }
+suite=$1
+base=$(suite_base "$suite")
+gcc=$(suite_gcc "$suite")
+
+ver=$("$here/kernel.sh" path "$suite" version 2>/dev/null) ||
+	{ "$here/kernel.sh" fetch "$suite" >&2; ver=$("$here/kernel.sh" path "$suite" version); }
+kdir_host=$("$here/kernel.sh" path "$suite" kdir)
+kver_dir=$("$here/kernel.sh" path "$suite" dir)
+krel=$("$here/kernel.sh" path "$suite" release)
+root=$DRVHOOK_CACHE/roots/$suite-$ver
+kdir=/usr/src/linux-headers-$krel
+
+lock_file "$DRVHOOK_CACHE/roots/.lock-$suite-$ver"
+if [ -f "$root/.complete" ]; then
+	echo "$root"
+	exit 0
+fi
+
+pahole=pahole
+pkgs="make gcc $gcc libc6-dev binutils libelf-dev zlib1g-dev pkg-config bc bison flex
+	kmod xz-utils zstd $pahole"
+# what the header/kbuild packages themselves depend on (other than linux-*)
+hdr_debs=$(ls "$kver_dir"/debs/linux-headers-*.deb "$kver_dir"/debs/linux-kbuild-*.deb |
+	grep -v '/linux-headers-amd64_')
+extra=$(for d in $hdr_debs; do dpkg-deb -f "$d" Depends; done | tr ',' '\n' |
+	sed 's/|.*//; s/(.*//; s/ //g' | grep -v '^linux-' | sort -u)
+pkgs=$(echo $pkgs $extra | tr ' ' '\n' | sort -u | tr '\n' ',')
+mirror=$(apt_mirror)
+sources=()
+for s in $(suite_apt_suites "$suite"); do
+	sources+=("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main")
+done
+
+tmp=$root.tmp
+rm -rf "$tmp"
+log "$suite: creating build root for kernel $ver"
+mmdebstrap --quiet --mode=root --variant=minbase --architectures=amd64 \
+	--include="${pkgs%,}" \
+	--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+	--dpkgopt='path-exclude=/usr/share/locale/*' \
+	"$base" "$tmp" "${sources[@]}" >&2
+
+log "$suite: extracting headers into the root"
+# (tar must keep the root's /lib -> usr/lib symlink: --keep-directory-symlink)
+for d in $hdr_debs; do
+	dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$tmp"
+done
+[ -f "$tmp$kdir/Makefile" ] || die "headers missing in root: $kdir"
+
+# cleanup of mounts made inside $tmp (only used for bookworm below)
+trap 'mountpoint -q "$tmp/proc" && umount "$tmp/proc" || true' EXIT
+
+if [ ! -f "$tmp$kdir/vmlinux" ]; then
+	log "$suite: headers ship no vmlinux: unpacking it from the bzImage"
+	"$here/extract-vmlinux.sh" "$("$here/kernel.sh" path "$suite" bzimage)" >"$tmp$kdir/vmlinux"
+fi
+readelf -S "$tmp$kdir/vmlinux" | grep -q '\.BTF' || die "$kdir/vmlinux has no .BTF section"
+
+btfids=$tmp$kdir/tools/bpf/resolve_btfids/resolve_btfids
+if [ ! -x "$btfids" ]; then
+	# Debian's linux-kbuild-6.1 lacks it; Makefile.modfinal runs it for every
+	# module when CONFIG_DEBUG_INFO_BTF_MODULES=y (kfunc BTF id sets).
+	srcpkg=linux-source-$(cut -d. -f1,2 <<<"$krel")
+	srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb 2>/dev/null || true)
+	if [ -z "$srcdeb" ]; then
+		log "$suite: downloading $srcpkg=$ver to build resolve_btfids"
+		suite_apt_init "$suite"
+		(cd "$kver_dir/debs" && sapt_get "$suite" download "$srcpkg=$ver" >/dev/null)
+		srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb)
+	fi
+	log "$suite: building resolve_btfids from $(basename "$srcdeb")"
+	mkdir -p "$tmp/build/src"
+	dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		tar -xJ -C "$tmp/build/src" --wildcards '*/tools' '*/scripts' '*/include' '*/Makefile'
+	src=$(cd "$tmp/build/src" && ls -d linux-source-*)
+	mount -t proc proc "$tmp/proc"
+	chroot "$tmp" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		make -s -j"$(nproc)" -C "/build/src/$src/tools/bpf/resolve_btfids" >&2
+	umount "$tmp/proc"
+	install -D -m755 "$tmp/build/src/$src/tools/bpf/resolve_btfids/resolve_btfids" "$btfids"
+	rm -rf "$tmp/build/src"
+fi
+
+rm -rf "$root"
+mv "$tmp" "$root"
+touch "$root/.complete"
+log "$suite: build root ready"
+echo "$root"

@@ -1,0 +1,98 @@
+# Shared helpers for drvhook's build scripts. Source, don't run.
+# The package mirror is always read from this machine's own apt sources.
+
+DRVHOOK_CACHE=${DRVHOOK_CACHE:-/var/cache/drvhook}
+
+die() { echo "error: $*" >&2; exit 1; }
+log() { echo ">> $*" >&2; }
+
+# First "deb" URI of the Debian archive configured on this machine.
+apt_mirror() {
+	local f uri=
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $0 !~ /security/ {
+			for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+			/etc/apt/sources.list)
+	fi
+	[ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}"
+	echo "${uri%/}"
+}
+
+# Kernel matrix: suite -> the suite providing its kernel and build root.
+suite_base() {
+	case $1 in
+	bookworm) echo bookworm ;;
+	trixie) echo trixie ;;
+	trixie-backports) echo trixie ;;
+	*) die "unknown suite '$1' (known: bookworm trixie trixie-backports)" ;;
+	esac
+}
+
+suite_gcc() {
+	case $1 in
+	bookworm) echo gcc-12 ;;
+	*) echo gcc-14 ;;
+	esac
+}
+
+ALL_SUITES="bookworm trixie trixie-backports"
+
+# --- private APT view of a suite (never touches the system's sources) ---
+# Indexes live in $DRVHOOK_CACHE/apt/<suite>/; packages only get downloaded.
+
+# apt suites to list for a matrix suite (base first).
+suite_apt_suites() {
+	case $1 in
+	trixie-backports) echo trixie trixie-backports ;;
+	*) suite_base "$1" >/dev/null; echo "$1" ;;
+	esac
+}
+
+suite_apt_dir() { echo "$DRVHOOK_CACHE/apt/$1"; }
+
+# Options that point apt-get/apt-cache at the private view of suite $1.
+suite_apt_opts() {
+	local d; d=$(suite_apt_dir "$1")
+	printf '%s\n' \
+		-o "Dir::Etc::SourceList=$d/sources.list" \
+		-o "Dir::Etc::SourceParts=$d/sources.list.d" \
+		-o "Dir::Etc::Preferences=$d/preferences" \
+		-o "Dir::Etc::PreferencesParts=$d/preferences.d" \
+		-o "Dir::State=$d/state" \
+		-o "Dir::State::status=$d/status" \
+		-o "Dir::Cache=$d/cache" \
+		-o "APT::Architecture=amd64" -o "APT::Architectures=amd64" \
+		-o "Acquire::Languages=none" -o "APT::Sandbox::User=root"
+}
+
+# Write the private sources for suite $1 (mirror from apt_mirror).
+suite_apt_init() {
+	local d s mirror; d=$(suite_apt_dir "$1"); mirror=$(apt_mirror)
+	mkdir -p "$d/sources.list.d" "$d/preferences.d" "$d/state/lists/partial" \
+		"$d/cache/archives/partial"
+	: >"$d/status"; : >"$d/preferences"
+	for s in $(suite_apt_suites "$1"); do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main"
+	done >"$d/sources.list"
+}
+
+# Run apt-get / apt-cache against suite $1's private view.
+sapt_get() { local s=$1; shift; mapfile -t o < <(suite_apt_opts "$s"); apt-get -q "${o[@]}" "$@"; }
+sapt_cache() { local s=$1; shift; mapfile -t o < <(suite_apt_opts "$s"); apt-cache "${o[@]}" "$@"; }
+
+# Time helper: `t0=$(now)`, later `elapsed $t0` prints seconds.
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Hold an exclusive lock on FILE until this script exits (serialises cache
+# writers: two runs building the same root wait for each other).
+lock_file() {
+	local fd; mkdir -p "$(dirname "$1")"
+	exec {fd}>"$1"
+	flock "$fd"
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# smoke.sh [SUITE...]: end-to-end check of the test infrastructure, for each
+# suite (default: all): fetch the kernel, make the build root, build the
+# module(s), boot with 2 edu devices, insmod MODULE (default drvhook; set
+# SMOKE_MODULE) in the guest, show the edu devices, check
+# /sys/kernel/btf/MODULE and its BTF, rmmod. Source tree: the repo or
+# $DRVHOOK_SRC. Work files: build/smoke/<suite>/ in the repo.
+# Prints the time of each stage per suite.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+repo=$(dirname "$here")
+mod=${SMOKE_MODULE:-drvhook}
+suites=${*:-$ALL_SUITES}
+for s in $suites; do suite_base "$s" >/dev/null; done
+
+report=()
+fail=0
+for s in $suites; do
+	w=$repo/build/smoke/$s
+	rm -rf "$w"; mkdir -p "$w/payload/tests" "$w/payload/usr/sbin"
+	t=$(now); "$here/kernel.sh" fetch "$s"; tf=$(elapsed "$t")
+	t=$(now); "$here/buildroot.sh" "$s" >/dev/null; tr=$(elapsed "$t")
+	t=$(now); "$here/build-kmod.sh" "$s" "$w/payload/tests"; tb=$(elapsed "$t")
+	[ -f "$w/payload/tests/$mod.ko" ] || die "no $mod.ko built"
+	cp /usr/sbin/bpftool "$w/payload/usr/sbin/"
+	cat >"$w/payload/tests/run" <<EOT
+#!/bin/sh
+set -e
+echo "== uname: \$(uname -r)"
+n=0
+for d in /sys/bus/pci/devices/*; do
+	v=\$(cat \$d/vendor) i=\$(cat \$d/device)
+	echo "pci \${d##*/} \$v:\$i"
+	[ "\$v:\$i" = 0x1234:0x11e8 ] && n=\$((n + 1))
+done
+echo "== edu devices: \$n"
+[ \$n = 2 ]
+insmod /tests/$mod.ko
+echo "== insmod $mod ok"
+test -e /sys/kernel/btf/$mod
+echo "== /sys/kernel/btf/$mod: \$(wc -c </sys/kernel/btf/$mod) bytes"
+bpftool btf dump file /sys/kernel/btf/$mod | grep -c FUNC | sed 's/^/== BTF FUNC types: /'
+for d in /sys/bus/pci/devices/*; do
+	[ -e \$d/driver ] && echo "== \${d##*/} bound to \$(basename \$(readlink \$d/driver))"
+done
+cat /proc/interrupts | grep -i -e msi -e $mod || true
+rmmod $mod
+echo "== rmmod $mod ok"
+EOT
+	chmod +x "$w/payload/tests/run"
+	"$here/initramfs.sh" "$w/initramfs.cpio.gz" "$w/payload"
+	t=$(now); rc=0
+	"$here/vm.sh" run "$s" "$w/initramfs.cpio.gz" "$w/log" --edu 2 --timeout 180 || rc=$?
+	tv=$(elapsed "$t")
+	[ $rc = 0 ] && res=PASS || { res="FAIL($rc)"; fail=1; }
+	grep -a '^== ' "$w/log/console.log" | sed "s/^/[$s] /" || true
+	report+=("$(printf '%-17s %-20s fetch %6ss  root %6ss  build %6ss  boot+test %6ss  %s' \
+		"$s" "$("$here/kernel.sh" path "$s" version)" "$tf" "$tr" "$tb" "$tv" "$res")")
+done
+echo "== smoke summary"
+printf '%s\n' "${report[@]}"
+exit $fail
