@@ -60,7 +60,7 @@ mkdir -p "$out"
 rm -f "$out"/*.ko
 n=0
 while read -r ko; do
-	readelf -SW "$ko" | grep -q ' \.BTF ' ||
+	readelf -SW "$ko" | grep ' \.BTF ' >/dev/null ||
 		die "$(basename "$ko") has no .BTF section (vmlinux/pahole missing in $kdir?)"
 	check_btf_ids "$ko" || die "$(basename "$ko"): .BTF_ids not resolved (resolve_btfids?)"
 	cp "$ko" "$out/"

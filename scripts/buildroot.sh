@@ -33,6 +33,8 @@ fi
 pahole=pahole
 pkgs="make gcc $gcc libc6-dev binutils libelf-dev zlib1g-dev pkg-config bc bison flex
 	kmod xz-utils zstd $pahole"
+# bookworm builds resolve_btfids (below): libbpf's build runs python3
+[ "$suite" = bookworm ] && pkgs="$pkgs python3"
 # what the header/kbuild packages themselves depend on (other than linux-*)
 hdr_debs=$(ls "$kver_dir"/debs/linux-headers-*.deb "$kver_dir"/debs/linux-kbuild-*.deb |
 	grep -v '/linux-headers-amd64_')
@@ -68,7 +70,7 @@ if [ ! -f "$tmp$kdir/vmlinux" ]; then
 	log "$suite: headers ship no vmlinux: unpacking it from the bzImage"
 	"$here/extract-vmlinux.sh" "$("$here/kernel.sh" path "$suite" bzimage)" >"$tmp$kdir/vmlinux"
 fi
-readelf -S "$tmp$kdir/vmlinux" | grep -q '\.BTF' || die "$kdir/vmlinux has no .BTF section"
+readelf -S "$tmp$kdir/vmlinux" | grep '\.BTF' >/dev/null || die "$kdir/vmlinux has no .BTF section"
 
 btfids=$tmp$kdir/tools/bpf/resolve_btfids/resolve_btfids
 if [ ! -x "$btfids" ]; then

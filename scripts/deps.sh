@@ -27,9 +27,10 @@ EOS
 fi
 
 pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pkg-config
-	qemu-system-x86 busybox-static mmdebstrap cpio xz-utils zstd
+	busybox-static mmdebstrap cpio xz-utils zstd
 	python3 kmod file binutils ca-certificates"
-bp_pkgs="libbpf-dev bpftool"
+# QEMU >= 8: 7.2's edu device refuses a DMA that ends at its buffer's end.
+bp_pkgs="libbpf-dev bpftool qemu-system-x86"
 
 missing() {
 	local p out=
@@ -44,6 +45,10 @@ need=$(missing $pkgs $bp_pkgs)
 have_libbpf=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)
 if [ -n "$have_libbpf" ] && dpkg --compare-versions "${have_libbpf#1:}" lt 1.4; then
 	need="$need libbpf-dev libbpf1"
+fi
+have_qemu=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+if [ -n "$have_qemu" ] && dpkg --compare-versions "$have_qemu" lt 1:8; then
+	need="$need qemu-system-x86"
 fi
 if [ -z "${need// /}" ]; then
 	log "deps: all present"

@@ -17,7 +17,7 @@ set -euo pipefail
 out=$(realpath -m "$1"); shift
 for d in "$@"; do [ -d "$d" ] || die "not a directory: $d"; done
 bb=/bin/busybox
-[ -x $bb ] && file -L $bb | grep -q 'statically linked' || die "$bb is not busybox-static"
+[ -x $bb ] && file -L $bb | grep 'statically linked' >/dev/null || die "$bb is not busybox-static"
 
 stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
 cd "$stage"
@@ -79,7 +79,7 @@ for d in "$@"; do cp -a "$d/." .; done
 
 # shared libraries of dynamic executables, from the host
 find . -type f -perm -u+x ! -path ./bin/busybox | while read -r f; do
-	file -b "$f" | grep -q 'dynamically linked' || continue
+	file -b "$f" | grep 'dynamically linked' >/dev/null || continue
 	ldd "$f" | grep -o '/[^ ]*' | sort -u
 done | sort -u | while read -r lib; do
 	[ -e ".$lib" ] && continue

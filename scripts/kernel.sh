@@ -28,7 +28,7 @@ closure() {
 		case $seen in *" $p "*) continue ;; esac
 		seen="$seen$p "
 		echo "$p"
-		deps=$(sapt_cache "$suite" show "$p" | awk -F': ' '/^Depends:/ { print $2; exit }')
+		deps=$(sapt_cache "$suite" show "$p" | awk -F': ' '/^Depends:/ && !n++ { print $2 }')
 		# first alternative of each dependency
 		while read -r name cons; do
 			[ -n "$name" ] || continue
@@ -49,7 +49,7 @@ closure() {
 
 # Version of metapackage $2 as published in apt suite $3 of view $1.
 meta_version() {
-	sapt_cache "$1" madison "$2" | awk -F'|' -v s=" $3/main " '$3 ~ s { gsub(/ /, "", $2); print $2; exit }'
+	sapt_cache "$1" madison "$2" | awk -F'|' -v s=" $3/main " '$3 ~ s && !n++ { gsub(/ /, "", $2); print $2 }'
 }
 
 resolve() {

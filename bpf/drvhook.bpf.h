@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * drvhook policies: one source, one object, both attach modes.
+ *
+ *	DRVHOOK_REQUEST(my_request, req)
+ *	{
+ *		if (req->op == DRVHOOK_OP_FACT && req->arg > 12)
+ *			return -ERANGE;
+ *		return 0;
+ *	}
+ *
+ *	SEC(".struct_ops.link")
+ *	struct drvhook_ops my_policy = { .request = (void *)my_request };
+ *
+ * DRVHOOK_<HOOK>() emits the body once and two programs calling it: a
+ * struct_ops program (kernels >= 6.9, the default) and an fentry program
+ * on the stub's drvhook_fb_<hook>() (the 6.1 fallback, or forced). The
+ * loader loads the pair its mode needs. The body returns the verdict and
+ * writes context fields with drvhook_write() only.
+ *
+ * Kernel-version differences on the BPF side live here and in
+ * drvhook_compat.bpf.h, each dated.
+ */
+#ifndef __DRVHOOK_BPF_H
+#define __DRVHOOK_BPF_H
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <stdbool.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+/* The stub's ABI, relocated against the stub module's BTF (CO-RE). */
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+#include "drvhook.h"
+#pragma clang attribute pop
+
+#include "drvhook_compat.bpf.h"
+
+/* Scalar-only kfuncs: they act on the hook running on this CPU. */
+extern int drvhook_fb_verdict(int verdict) __ksym;
+extern int drvhook_ctx_write(__u32 off, __u32 size, __u64 val) __ksym;
+extern __u32 drvhook_data_len(void) __ksym;
+extern __u64 drvhook_data_load(__u32 off) __ksym;
+extern int drvhook_data_store(__u32 off, __u64 val) __ksym;
+
+/* Fallback mode: the loader sets the cookie the stub gave this policy. */
+const volatile __u32 drvhook_fb_cookie = 0;
+
+#define __DRVHOOK_DEFINE(hook, ctx_t, name, ctx)				\
+static __always_inline int __drvhook_body_##name(ctx_t *ctx, const bool __drvhook_fb);	\
+SEC("struct_ops/" #hook)							\
+int BPF_PROG(name, ctx_t *ctx)							\
+{										\
+	return __drvhook_body_##name(ctx, false);						\
+}										\
+SEC("fentry/drvhook_fb_" #hook)						\
+int BPF_PROG(name##__fb, ctx_t *ctx)						\
+{										\
+	if (ctx->fb_cookie == drvhook_fb_cookie)				\
+		drvhook_fb_verdict(__drvhook_body_##name(ctx, true));			\
+	return 0;								\
+}										\
+static __always_inline int __drvhook_body_##name(ctx_t *ctx, const bool __drvhook_fb)
+
+#define DRVHOOK_PROBE(name, ctx) \
+	__DRVHOOK_DEFINE(probe, struct drvhook_probe, name, ctx)
+#define DRVHOOK_REQUEST(name, ctx) \
+	__DRVHOOK_DEFINE(request, struct drvhook_request, name, ctx)
+#define DRVHOOK_IRQ(name, ctx) \
+	__DRVHOOK_DEFINE(irq, struct drvhook_irq, name, ctx)
+#define DRVHOOK_COMPLETE(name, ctx) \
+	__DRVHOOK_DEFINE(complete, struct drvhook_complete, name, ctx)
+
+/*
+ * Writes a context field the hook's contract allows: a direct store the
+ * verifier checks (struct_ops), or the kfunc that checks it (fallback:
+ * fentry programs cannot write their arguments).
+ */
+#define drvhook_write(ctx, field, val)						\
+	do {									\
+		if (__drvhook_fb)						\
+			drvhook_ctx_write(bpf_core_field_offset(ctx->field),	\
+					  bpf_core_field_size(ctx->field),	\
+					  (val));				\
+		else								\
+			ctx->field = (val);					\
+	} while (0)
+
+char LICENSE[] SEC("license") = "GPL";
+
+#endif

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edutest: drives /dev/eduN for the guest tests. Each command prints what
+ * the device answered, or "error <errno-name>", and the tests compare.
+ *
+ *   edutest ping DEV VALUE         liveness round trip (returns ~VALUE)
+ *   edutest fact DEV N             factorial by the device
+ *   edutest dma DEV [SEED]         4 KiB DMA round trip: prints "same",
+ *                                  "xor <byte>" or "differ"
+ *   edutest status DEV             the status ioctl, key=value
+ *   edutest load DEV PROCS COUNT   PROCS processes, COUNT factorials each,
+ *                                  checked; prints submitted/completed/bad
+ *   edutest open DEV               open read-write: "ok" or the error
+ *   edutest until-error DEV        factorials on one open file until one
+ *                                  fails: prints that error (unplug tests)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "drvhook.h"
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case ERANGE: return "ERANGE";
+	case ENODEV: return "ENODEV";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EAGAIN: return "EAGAIN";
+	case ENOENT: return "ENOENT";
+	default: return strerror(e);
+	}
+}
+
+static int open_dev(const char *dev)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", dev);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		printf("error %s\n", errname(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static uint64_t fact(unsigned int n)
+{
+	uint64_t r = 1;
+
+	while (n > 1)
+		r *= n--;
+	return r & 0xffffffff;	/* the device's register is 32 bits */
+}
+
+static int cmd_dma(int fd, unsigned int seed)
+{
+	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
+	struct edu_dma d = { .len = EDU_DMA_SIZE };
+	size_t i;
+
+	srand(seed);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = rand();
+	d.buf = (uintptr_t)out;
+	if (ioctl(fd, EDU_IOC_DMA_TO, &d))
+		return printf("error %s\n", errname(errno)), 1;
+	d.buf = (uintptr_t)in;
+	if (ioctl(fd, EDU_IOC_DMA_FROM, &d))
+		return printf("error %s\n", errname(errno)), 1;
+	if (!memcmp(in, out, sizeof(in)))
+		return printf("same\n"), 0;
+	for (i = 0; i < sizeof(in); i++)
+		if ((in[i] ^ out[i]) != (in[0] ^ out[0]))
+			return printf("differ\n"), 0;
+	return printf("xor %#x\n", in[0] ^ out[0]), 0;
+}
+
+/* Each child checks every answer; the parent sums what they saw. */
+static int cmd_load(const char *dev, int procs, int count)
+{
+	int p, pipefd[2], bad_total = 0, done_total = 0, d, b;
+	FILE *f;
+
+	if (pipe(pipefd))
+		return 1;
+	for (p = 0; p < procs; p++) {
+		if (fork() == 0) {
+			int fd = open_dev(dev), i, done = 0, bad = 0;
+			char line[64];
+
+			for (i = 0; i < count; i++) {
+				struct edu_fact f = { .in = (i + p) % 13 };
+
+				if (ioctl(fd, EDU_IOC_FACT, &f) || f.out != fact(f.in))
+					bad++;
+				done++;
+			}
+			snprintf(line, sizeof(line), "%d %d\n", done, bad);
+			if (write(pipefd[1], line, strlen(line)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(pipefd[1]);
+	while (wait(NULL) > 0)
+		;
+	f = fdopen(pipefd[0], "r");
+	while (f && fscanf(f, "%d %d", &d, &b) == 2) {
+		done_total += d;
+		bad_total += b;
+	}
+	printf("submitted=%d completed=%d bad=%d\n", procs * count,
+	       done_total, bad_total);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	int fd;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ...\n");
+		return 2;
+	}
+	if (!strcmp(cmd, "load"))
+		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(cmd, "open")) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/%s", argv[2]);
+		fd = open(path, O_RDWR);
+		printf("%s\n", fd < 0 ? errname(errno) : "ok");
+		return 0;
+	}
+	fd = open_dev(argv[2]);
+	if (!strcmp(cmd, "ping") && argc > 3) {
+		uint64_t v = strtoull(argv[3], NULL, 0);
+
+		if (ioctl(fd, EDU_IOC_PING, &v))
+			return printf("error %s\n", errname(errno)), 0;
+		printf("%#llx\n", (unsigned long long)v);
+	} else if (!strcmp(cmd, "fact") && argc > 3) {
+		struct edu_fact f = { .in = strtoul(argv[3], NULL, 0) };
+
+		if (ioctl(fd, EDU_IOC_FACT, &f))
+			return printf("error %s\n", errname(errno)), 0;
+		printf("%llu\n", (unsigned long long)f.out);
+	} else if (!strcmp(cmd, "dma")) {
+		return cmd_dma(fd, argc > 3 ? atoi(argv[3]) : 1);
+	} else if (!strcmp(cmd, "until-error")) {
+		struct edu_fact f = { .in = 5 };
+
+		while (!ioctl(fd, EDU_IOC_FACT, &f))
+			;
+		printf("error %s\n", errname(errno));
+	} else if (!strcmp(cmd, "status")) {
+		struct edu_status s;
+
+		if (ioctl(fd, EDU_IOC_STATUS, &s))
+			return printf("error %s\n", errname(errno)), 0;
+		printf("id=%u ident=%#x quirks=%#x irq_mode=%u requests=%llu completions=%llu irqs=%llu\n",
+		       s.id, s.hw_ident, s.quirks, s.irq_mode,
+		       (unsigned long long)s.requests,
+		       (unsigned long long)s.completions,
+		       (unsigned long long)s.irqs);
+	} else {
+		fprintf(stderr, "edutest: unknown command '%s'\n", cmd);
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+# Unbind and rmmod with a policy attached: the documented behaviour.
+#   unbind: requests end with ENODEV; the policy stays attached to the
+#           device id and applies again when a device takes the id back.
+#   rmmod:  refused (module in use) while any policy is loaded.
+
+drv=/sys/bus/pci/drivers/drvhook_edu
+pci0=$(basename "$(readlink -f /sys/class/drvhook/edu0/device)")
+attach test_basic edu0 >/dev/null 2>&1
+expect "policy attached before unbind" "error EACCES" "$(edutest ping edu0 0xdead)"
+
+edutest until-error edu0 >/tmp/inflight &
+sleep 1
+echo "$pci0" >$drv/unbind
+wait
+[ -e /sys/class/drvhook/edu0 ] && not_ok "unbind removes edu0" || ok "unbind removes edu0"
+expect "requests in flight at unbind end with ENODEV" "error ENODEV" "$(cat /tmp/inflight)"
+[ -e /sys/fs/bpf/drvhook/edu0/test_basic ] && ok "policy stays pinned while edu0 is unbound" ||
+	not_ok "policy stays pinned while edu0 is unbound"
+
+echo "$pci0" >$drv/bind
+expect "rebound device takes id edu0 back" "$pci0" \
+	"$(basename "$(readlink -f /sys/class/drvhook/edu0/device)")"
+expect "the policy applies again after rebind" "error EACCES" "$(edutest ping edu0 0xdead)"
+expect "edu1 unaffected" 0xffff2152 "$(edutest ping edu1 0xdead)"
+
+out=$(rmmod drvhook 2>&1; echo "rc=$?")
+expect_match "rmmod refused while a policy is attached" "rc=[1-9]" "$out"
+[ -e /sys/class/drvhook/edu1 ] && ok "devices still work after refused rmmod" ||
+	not_ok "devices still work after refused rmmod"
+
+drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
+out=$(rmmod drvhook 2>&1; echo "rc=$?")
+expect "rmmod succeeds once no policy is attached" "rc=0" "$out"
+insmod /drvhook/drvhook.ko
+expect "module reloads with both devices" "edu0 edu1" "$(ls /sys/class/drvhook | tr '\n' ' ' | sed 's/ $//')"

@@ -1,0 +1,63 @@
+# Policies acting on edu0 only, detach, run order; in the mode under test.
+
+expect_mode=struct_ops
+[ -n "$MODE" ] && expect_mode=$MODE
+grep -q bpf_struct_ops_drvhook_ops /sys/kernel/btf/drvhook 2>/dev/null ||
+	[ -n "$MODE" ] || expect_mode=fallback
+probe=$(drvhook -j feature probe 2>&1)
+if [ -z "$MODE" ]; then
+	kmaj=$(uname -r | cut -d. -f1) kmin=$(uname -r | cut -d. -f2)
+	want=fallback
+	[ $((kmaj * 100 + kmin)) -ge 609 ] && want=struct_ops
+	expect_match "feature probe reports mode $want on $(uname -r)" "\"mode\": *\"$want\"" "$probe"
+else
+	skip "feature probe reports the default mode" "mode forced to $MODE"
+fi
+
+out=$(run_rc attach test_basic edu0)
+expect_match "attach test_basic to edu0" "rc=0" "$out"
+pol=$(cat /sys/class/drvhook/edu0/policies)
+expect_match "edu0 lists test_basic in $expect_mode mode" "^test_basic $expect_mode " "$pol"
+expect "edu1 has no policy" "" "$(cat /sys/class/drvhook/edu1/policies)"
+
+expect "edu0: policy denies ping 0xdead" "error EACCES" "$(edutest ping edu0 0xdead)"
+expect "edu1: ping 0xdead answered" 0xffff2152 "$(edutest ping edu1 0xdead)"
+expect "edu0: policy rewrites fact 5 into fact 6" 720 "$(edutest fact edu0 5)"
+expect "edu1: fact 5 untouched" 120 "$(edutest fact edu1 5)"
+expect "edu0: policy post-processes the ping result" 0x1234 "$(edutest ping edu0 0x1234)"
+expect "edu0: policy post-processes DMA data (xor 0x5a)" "xor 0x5a" "$(edutest dma edu0 3)"
+expect "edu1: DMA data untouched" same "$(edutest dma edu1 3)"
+expect_match "edu0 counts the policy's runs" "request=[1-9][0-9]*/[1-9]" \
+	"$(cat /sys/class/drvhook/edu0/policies)"
+
+out=$(run_rc drvhook policy detach dev edu0 name test_basic)
+expect_match "detach test_basic" "rc=0" "$out"
+expect "edu0 has no policy after detach" "" "$(cat /sys/class/drvhook/edu0/policies)"
+expect "edu0: default back: ping 0xdead answered" 0xffff2152 "$(edutest ping edu0 0xdead)"
+expect "edu0: default back: fact 5" 120 "$(edutest fact edu0 5)"
+expect "edu0: default back: DMA data untouched" same "$(edutest dma edu0 3)"
+[ -e /sys/fs/bpf/drvhook/edu0/test_basic ] && not_ok "detach removes the pins" ||
+	ok "detach removes the pins"
+
+# Run order: test_basic does n+1, test_double does 2n.
+attach test_basic edu0 >/dev/null 2>&1
+attach test_double edu0 after test_basic >/dev/null 2>&1
+expect "order basic,double: fact 3 -> (3+1)*2 = 8" "$(fact 8)" "$(edutest fact edu0 3)"
+expect "chain lists basic then double" "test_basic test_double" \
+	"$(cut -d' ' -f1 /sys/class/drvhook/edu0/policies | tr '\n' ' ' | sed 's/ $//')"
+drvhook policy detach dev edu0 name test_double >/dev/null 2>&1
+attach test_double edu0 before test_basic >/dev/null 2>&1
+expect "order double,basic: fact 3 -> 3*2+1 = 7" "$(fact 7)" "$(edutest fact edu0 3)"
+drvhook policy detach dev edu0 name test_double >/dev/null 2>&1
+drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
+expect "chain empty again" "" "$(cat /sys/class/drvhook/edu0/policies)"
+
+out=$(run_rc attach test_badwrite edu0)
+expect_match "a write outside the hook contract is refused at load (exit 6)" "rc=6" "$out"
+if [ "$expect_mode" = struct_ops ]; then
+	expect_match "the refusal names drvhook_request.op" "drvhook_request\.op" "$out"
+else
+	skip "the refusal names the field" \
+		"fentry programs may not write their arguments at all; the verifier says so"
+fi
+expect "refused policy left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
