@@ -16,11 +16,43 @@
 
 static struct btf *drvhook_btf;
 
-BTF_ID_LIST(drvhook_ctx_ids)
-BTF_ID(struct, drvhook_probe)
-BTF_ID(struct, drvhook_request)
-BTF_ID(struct, drvhook_irq)
-BTF_ID(struct, drvhook_complete)
+/*
+ * BTF ids of the hooks' context structs in the module's BTF as loaded.
+ * Not BTF_ID_LIST: the kernel relocates an out-of-tree module's BTF
+ * (distilled base, 6.11+), so build-time ids would be stale. check_member
+ * reads them off each hook's prototype before the program is verified.
+ */
+static u32 drvhook_ctx_ids[DRVHOOK_NR_HOOKS];
+
+static int hook_of_member(const struct btf_type *t,
+			  const struct btf_member *member)
+{
+	switch (__btf_member_bit_offset(t, member) / 8) {
+	case offsetof(struct drvhook_ops, probe):
+		return DRVHOOK_PROBE;
+	case offsetof(struct drvhook_ops, request):
+		return DRVHOOK_REQUEST;
+	case offsetof(struct drvhook_ops, irq):
+		return DRVHOOK_IRQ;
+	case offsetof(struct drvhook_ops, complete):
+		return DRVHOOK_COMPLETE;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* member: pointer to int (*)(struct drvhook_<hook> *ctx) */
+static u32 ctx_type_id(const struct btf_member *member)
+{
+	const struct btf_type *ptr, *proto, *arg;
+
+	ptr = btf_type_by_id(drvhook_btf, member->type);
+	proto = ptr ? btf_type_by_id(drvhook_btf, ptr->type) : NULL;
+	if (!proto || !btf_type_is_func_proto(proto) || btf_type_vlen(proto) < 1)
+		return 0;
+	arg = btf_type_by_id(drvhook_btf, btf_params(proto)[0].type);
+	return arg && btf_type_is_ptr(arg) ? arg->type : 0;
+}
 
 static int ops_init(struct btf *btf)
 {
@@ -43,7 +75,8 @@ static int ops_btf_struct_access(struct bpf_verifier_log *log,
 	int h;
 
 	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		if (reg->btf == drvhook_btf && reg->btf_id == drvhook_ctx_ids[h])
+		if (reg->btf == drvhook_btf &&
+		    reg->btf_id == READ_ONCE(drvhook_ctx_ids[h]))
 			break;
 	if (h == DRVHOOK_NR_HOOKS) {
 		bpf_log(log, "drvhook: a policy may write only its hook's context\n");
@@ -73,7 +106,12 @@ static int ops_check_member(const struct btf_type *t,
 			    const struct btf_member *member,
 			    const struct bpf_prog *prog)
 {
-	return drvhook_prog_sleepable(prog) ? -EINVAL : 0;
+	int h = hook_of_member(t, member);
+
+	if (h < 0 || drvhook_prog_sleepable(prog))
+		return -EINVAL;
+	WRITE_ONCE(drvhook_ctx_ids[h], ctx_type_id(member));
+	return 0;
 }
 
 static int ops_init_member(const struct btf_type *t,

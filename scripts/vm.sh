@@ -48,7 +48,7 @@ cmdline="console=ttyS0 panic=-1 loglevel=4 drvhook.token=$token"
 [ $shell = 1 ] && cmdline="$cmdline drvhook.shell=1"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
-args=(-machine pc -accel tcg -cpu max -smp "$smp" -m "$mem" -nic none -no-reboot
+args=(-machine pc -accel tcg -cpu max -smp "$smp" -m "$mem" -nic none -vga none -no-reboot
 	-display none -kernel "$bz" -initrd "$initrd" -append "$cmdline")
 for ((i = 0; i < edu; i++)); do args+=(-device "edu,id=edu$i"); done
 [ $qmp = 1 ] && args+=(-qmp "unix:$logdir/qmp.sock,server=on,wait=off")

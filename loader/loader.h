@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* drvhook loader: what the files of loader/ share. */
+#ifndef __DRVHOOK_LOADER_H
+#define __DRVHOOK_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "../include/drvhook.h"
+#include "json.h"
+
+#ifndef DRVHOOK_VERSION
+#define DRVHOOK_VERSION "0.1"
+#endif
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+/* Exit codes: each failure kind has its own (drvhook(8), EXIT STATUS). */
+enum {
+	EXIT_OK		= 0,
+	EXIT_FAIL	= 1,	/* any other failure */
+	EXIT_USAGE	= 2,	/* bad command line */
+	EXIT_FILE	= 3,	/* object file missing or unreadable */
+	EXIT_NOTPOLICY	= 4,	/* not a drvhook policy object */
+	EXIT_FEATURE	= 5,	/* kernel or stub lacks a feature */
+	EXIT_VERIFIER	= 6,	/* the verifier rejected a program */
+	EXIT_NODEV	= 7,	/* no such drvhook device */
+	EXIT_PERM	= 8,	/* permission denied */
+	EXIT_NAME	= 9,	/* policy name taken, or no such policy */
+};
+
+enum mode {
+	MODE_AUTO,
+	MODE_STRUCT_OPS,
+	MODE_FALLBACK,
+};
+
+/* main.c */
+extern bool json_output;
+extern bool pretty_output;
+extern bool verbose;
+extern enum mode global_mode;
+extern json_writer_t *jw;
+
+bool is_prefix(const char *pfx, const char *str);
+int usage_error(const char *fmt, ...) __printf(1, 2);
+/* Shifts argc/argv; fails the command with a usage error when empty. */
+#define NEXT_ARG()	({ argc--; argv++; })
+#define REQ_ARGS(n)							\
+	({								\
+		if (argc < (n))						\
+			return usage_error("expected %d more argument(s)", \
+					   (n) - argc);			\
+	})
+
+/* err.c: one error per run, printed by main() */
+int fail(int code, const char *fmt, ...) __printf(2, 3);
+int fail_errno(int err, const char *fmt, ...) __printf(2, 3);
+void fail_detail(const char *line);
+int err_code(void);
+void err_print(void);
+void err_init_libbpf(void);
+void err_reset_libbpf(void);
+const char *libbpf_first_warn(void);
+bool verifier_log_tail(void);
+void warn(const char *fmt, ...) __printf(1, 2);
+
+/* hooks */
+extern const char *const hook_names[DRVHOOK_NR_HOOKS];
+int hook_by_name(const char *name);
+void hooks_str(unsigned int mask, char *buf, size_t len);
+void json_hooks(const char *key, unsigned int mask);
+
+/* privileges */
+bool have_bpf_privs(void);
+int need_privs(const char *what);
+
+/* sysfs.c: devices, policies, pins */
+#define POL_NAME_MAX	DRVHOOK_NAME_LEN
+
+struct pol_line {
+	char name[POL_NAME_MAX];
+	char mode[16];			/* struct_ops | fallback */
+	unsigned int hooks;
+	unsigned int cookie;
+	unsigned long long clamped;
+	unsigned long long runs[DRVHOOK_NR_HOOKS];
+	unsigned long long nonzero[DRVHOOK_NR_HOOKS];
+};
+
+struct dev_info {
+	char name[64];
+	unsigned int dev_id;
+	char hooks[128];
+	unsigned long long clamped[DRVHOOK_NR_HOOKS];
+	struct pol_line *pols;
+	int npols;
+};
+
+struct pin_info {
+	char dev[64];
+	char name[64];
+	char dir[512];
+	bool link;			/* struct_ops: <dir>/link */
+	unsigned int hooks;		/* fallback: <dir>/<hook> */
+};
+
+const char *sysfs_root(void);
+const char *pin_root(void);
+bool module_loaded(void);
+const char *dev_arg(const char *arg);
+int dev_read(const char *name, struct dev_info *d);
+int dev_list(struct dev_info **devs, int *n);
+void dev_free(struct dev_info *d);
+void devs_free(struct dev_info *devs, int n);
+struct pol_line *dev_policy(struct dev_info *d, const char *name);
+int pins_list(const char *dev, struct pin_info **pins, int *n);
+int pin_read(const char *dev, const char *name, struct pin_info *p);
+void pin_dir(char *buf, size_t len, const char *dev, const char *name);
+int mkdir_p(const char *path);
+int check_name(const char *kind, const char *name);
+int need_device(const char *dev, struct dev_info *d);
+bool bpf_stats_enabled(void);
+
+/* feature.c */
+struct features {
+	char release[128];
+	int kmajor, kminor;
+	bool module_loaded;
+	bool module_btf;
+	bool struct_ops_type;		/* bpf_struct_ops_drvhook_ops */
+	bool fb_hooks;			/* drvhook_fb_<hook> functions */
+	bool link_update;
+	int probe_struct_ops;		/* 1 yes, 0 no, <0 -errno */
+	int probe_tracing;
+	bool bpffs;
+	bool stats_enabled;
+	enum mode mode;
+	char why[256];
+};
+
+void features_probe(struct features *f, bool probe_progs);
+int resolve_mode(enum mode want, enum mode *out);
+const char *mode_name(enum mode m);
+int do_feature(int argc, char **argv);
+
+/* obj.c: a policy object */
+struct policy_obj {
+	const char *path;
+	struct bpf_object *obj;
+	struct bpf_map *st_map;
+	struct bpf_map *rodata;
+	const char *map_name;
+	char obj_name[DRVHOOK_NAME_LEN];	/* .name set in the object */
+	unsigned int hooks;
+	struct bpf_program *st_prog[DRVHOOK_NR_HOOKS];
+	struct bpf_program *fb_prog[DRVHOOK_NR_HOOKS];
+	size_t cookie_off;
+	__u32 off_dev_id, off_flags, off_anchor, off_name;
+	enum mode mode;
+};
+
+struct attach_opts {
+	const char *dev;
+	const char *name;
+	const char *anchor;
+	__u32 flags;
+	__u32 dev_id;
+	__u32 cookie;
+};
+
+int pobj_open(struct policy_obj *po, const char *path);
+const char *pobj_default_name(struct policy_obj *po);
+int pobj_prepare(struct policy_obj *po, enum mode mode,
+		 const struct attach_opts *o);
+int pobj_load(struct policy_obj *po);
+void pobj_close(struct policy_obj *po);
+
+/* device.c, policy.c, stats.c */
+int do_device(int argc, char **argv);
+int do_policy(int argc, char **argv);
+int do_stats(int argc, char **argv);
+
+/* progs of an attached policy, from its pinned links */
+struct prog_stat {
+	int hook;
+	__u32 link_id;
+	__u32 prog_id;
+	char prog_name[16];
+	__u64 run_cnt;
+	__u64 run_time_ns;
+};
+
+int policy_progs(const struct pin_info *pin, struct prog_stat *ps, int *n,
+		 __u32 *map_id);
+
+#endif
