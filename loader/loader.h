@@ -55,6 +55,17 @@ int usage_error(const char *fmt, ...) __printf(1, 2);
 					   (n) - argc);			\
 	})
 
+/* table.c: aligned plain output; the first row is the header */
+struct table {
+	int ncols, nrows;
+	char **cells;
+};
+
+struct table *table_new(int ncols, ...);
+void table_row(struct table *t, ...);
+void table_print(struct table *t, const char *indent);
+void table_free(struct table *t);
+
 /* err.c: one error per run, printed by main() */
 int fail(int code, const char *fmt, ...) __printf(2, 3);
 int fail_errno(int err, const char *fmt, ...) __printf(2, 3);

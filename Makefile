@@ -1,0 +1,46 @@
+# drvhook: a stable kernel stub, CO-RE BPF policies, and their loader.
+#
+#   make            the loader (build/drvhook) and the BPF objects (build/bpf/)
+#   make deps       install the Debian packages everything needs (root)
+#   make check      host tests, then the guest tests on every Debian kernel
+#                   (KERNELS="bookworm trixie trixie-backports" picks a subset)
+#   make demo       a policy changing a request's outcome, on the newest kernel
+#   make vm         an interactive guest shell (KERNEL=suite)
+#   make -C kmod KDIR=<headers dir>   the stub for one kernel
+BUILD := build
+CLANG ?= clang
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+
+all: $(BPF_OBJS) loader $(BUILD)/edutest
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+loader:
+	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
+
+$(BUILD)/edutest: selftests/edutest.c include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
+
+deps:
+	scripts/deps.sh
+
+check: deps
+	selftests/check.sh
+
+demo: deps
+	selftests/demo.sh
+
+vm: deps
+	selftests/vm.sh $(KERNEL)
+
+clean:
+	rm -rf $(BUILD)/bpf $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/check
+	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
+
+.PHONY: all loader deps check demo vm clean

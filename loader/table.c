@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Plain output: columns aligned on their widest cell. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "loader.h"
+
+struct table *table_new(int ncols, ...)
+{
+	struct table *t = calloc(1, sizeof(*t));
+	va_list ap;
+	int i;
+
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	t->cells = calloc(ncols, sizeof(char *));
+	va_start(ap, ncols);
+	for (i = 0; i < ncols && t->cells; i++)
+		t->cells[i] = strdup(va_arg(ap, const char *));
+	va_end(ap);
+	t->nrows = 1;
+	return t;
+}
+
+/* Adds a row of ncols strings. */
+void table_row(struct table *t, ...)
+{
+	char **c;
+	va_list ap;
+	int i;
+
+	if (!t)
+		return;
+	c = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(char *));
+	if (!c)
+		return;
+	t->cells = c;
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++) {
+		const char *s = va_arg(ap, const char *);
+
+		c[t->nrows * t->ncols + i] = strdup(s ? s : "");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+void table_print(struct table *t, const char *indent)
+{
+	int *w, r, i;
+
+	if (!t)
+		return;
+	w = calloc(t->ncols, sizeof(int));
+	for (r = 0; w && r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++) {
+			int l = strlen(t->cells[r * t->ncols + i] ?: "");
+
+			if (l > w[i])
+				w[i] = l;
+		}
+	for (r = 0; w && r < t->nrows; r++) {
+		fputs(indent, stdout);
+		for (i = 0; i < t->ncols; i++) {
+			const char *s = t->cells[r * t->ncols + i] ?: "";
+
+			if (i == t->ncols - 1)
+				printf("%s\n", s);
+			else
+				printf("%-*s  ", w[i], s);
+		}
+	}
+	free(w);
+}
+
+void table_free(struct table *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}

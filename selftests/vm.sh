@@ -1,0 +1,26 @@
+#!/bin/bash
+# make vm [KERNEL=suite]: an interactive guest with the stub loaded and the
+# loader, bpftool, the policies and the tests at hand. Default: the newest
+# kernel of the matrix. Quit with 'poweroff -f' (or Ctrl-A X).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+S=$repo/scripts
+suite=${1:-trixie-backports}
+w=$repo/build/vm/$suite
+
+make -s -C "$repo" all
+"$S/kernel.sh" fetch "$suite" >&2
+"$S/buildroot.sh" "$suite" >/dev/null
+"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >/dev/null
+rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests" "$w/root/etc/profile.d"
+cp "$repo/build/kmod/$suite/plain/drvhook.ko" "$w/root/drvhook/"
+cp "$repo"/build/bpf/*.bpf.o "$w/root/drvhook/bpf/"
+cp "$repo/build/drvhook" "$repo/build/edutest" /usr/sbin/bpftool "$w/root/usr/sbin/"
+cp "$repo"/selftests/guest/* "$w/root/tests/"
+cat >"$w/root/etc/profile" <<'EOP'
+insmod /drvhook/drvhook.ko 2>/dev/null
+echo "drvhook: stub loaded; try: drvhook device list; drvhook policy attach /drvhook/bpf/test_basic.bpf.o dev edu0"
+EOP
+"$S/initramfs.sh" "$w/initramfs.cpio.gz" "$w/root"
+exec "$S/vm.sh" run "$suite" "$w/initramfs.cpio.gz" "$w/log" --edu 2 --shell
