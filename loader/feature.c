@@ -5,14 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include <sys/vfs.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC	0xcafe4a11
-#endif
 
 #define MODULE		"drvhook"
 #define MODULE_BTF	"/sys/kernel/btf/" MODULE
@@ -63,7 +58,6 @@ static void probe_module_btf(struct features *f)
 void features_probe(struct features *f, bool probe_progs)
 {
 	struct utsname u;
-	struct statfs sfs;
 
 	memset(f, 0, sizeof(*f));
 	if (!uname(&u))
@@ -80,7 +74,7 @@ void features_probe(struct features *f, bool probe_progs)
 		f->probe_struct_ops = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_STRUCT_OPS, NULL);
 		f->probe_tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL);
 	}
-	f->bpffs = !statfs("/sys/fs/bpf", &sfs) && sfs.f_type == BPF_FS_MAGIC;
+	f->bpffs = is_bpffs("/sys/fs/bpf");
 	f->stats_enabled = bpf_stats_enabled();
 
 	if (!f->module_loaded) {

@@ -13,6 +13,9 @@
 #ifndef DRVHOOK_VERSION
 #define DRVHOOK_VERSION "0.1"
 #endif
+#ifndef DRVHOOK_GIT
+#define DRVHOOK_GIT "unknown"
+#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -131,6 +134,8 @@ int pins_list(const char *dev, struct pin_info **pins, int *n);
 int pin_read(const char *dev, const char *name, struct pin_info *p);
 void pin_dir(char *buf, size_t len, const char *dev, const char *name);
 int mkdir_p(const char *path);
+bool is_bpffs(const char *path);
+int make_pin_dir(const char *dir);
 int check_name(const char *kind, const char *name);
 int need_device(const char *dev, struct dev_info *d);
 bool bpf_stats_enabled(void);
@@ -190,6 +195,10 @@ int pobj_load(struct policy_obj *po);
 void pobj_close(struct policy_obj *po);
 
 /* device.c, policy.c, stats.c */
+int pin_state(const char *dev, const char *name);
+void json_counters(const struct pol_line *p);
+void json_policy_line(const char *dev, const struct pol_line *p);
+void fmt_counter(char *buf, size_t len, const struct pol_line *p, int h);
 int do_device(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_stats(int argc, char **argv);

@@ -86,12 +86,13 @@ static int do_version(void)
 	if (json_output) {
 		jsonw_start_object(jw);
 		jsonw_string_field(jw, "version", DRVHOOK_VERSION);
+		jsonw_string_field(jw, "git", DRVHOOK_GIT);
 		jsonw_string_field(jw, "libbpf_version", libbpf_version_string());
 		jsonw_uint_field(jw, "abi_hooks", DRVHOOK_NR_HOOKS);
 		jsonw_end_object(jw);
 	} else {
-		printf("drvhook v%s\nusing libbpf %s\n", DRVHOOK_VERSION,
-		       libbpf_version_string());
+		printf("drvhook v%s (git %s)\nusing libbpf %s\n", DRVHOOK_VERSION,
+		       DRVHOOK_GIT, libbpf_version_string());
 	}
 	return 0;
 }

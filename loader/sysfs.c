@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include "loader.h"
 
@@ -400,6 +402,34 @@ int check_name(const char *kind, const char *name)
 					   kind, name);
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return usage_error("%s '%s' is not a valid name", kind, name);
+	return 0;
+}
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC	0xcafe4a11
+#endif
+
+bool is_bpffs(const char *path)
+{
+	struct statfs sfs;
+
+	return !statfs(path, &sfs) && sfs.f_type == BPF_FS_MAGIC;
+}
+
+/*
+ * Creates the pin directory of a policy, mounting bpffs at /sys/fs/bpf
+ * first if nothing is mounted there (as bpftool does).
+ */
+int make_pin_dir(const char *dir)
+{
+	int err;
+
+	if (!getenv("DRVHOOK_BPFFS") && !is_bpffs("/sys/fs/bpf") &&
+	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+		return fail_errno(errno, "no bpffs at /sys/fs/bpf, and mounting one failed");
+	err = mkdir_p(dir);
+	if (err)
+		return fail_errno(-err, "cannot create %s", dir);
 	return 0;
 }
 

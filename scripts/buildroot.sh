@@ -18,7 +18,6 @@ gcc=$(suite_gcc "$suite")
 
 ver=$("$here/kernel.sh" path "$suite" version 2>/dev/null) ||
 	{ "$here/kernel.sh" fetch "$suite" >&2; ver=$("$here/kernel.sh" path "$suite" version); }
-kdir_host=$("$here/kernel.sh" path "$suite" kdir)
 kver_dir=$("$here/kernel.sh" path "$suite" dir)
 krel=$("$here/kernel.sh" path "$suite" release)
 root=$DRVHOOK_CACHE/roots/$suite-$ver
@@ -30,11 +29,14 @@ if [ -f "$root/.complete" ]; then
 	exit 0
 fi
 
-pahole=pahole
 pkgs="make gcc $gcc libc6-dev binutils libelf-dev zlib1g-dev pkg-config bc bison flex
-	kmod xz-utils zstd $pahole"
-# bookworm builds resolve_btfids (below): libbpf's build runs python3
-[ "$suite" = bookworm ] && pkgs="$pkgs python3"
+	kmod xz-utils zstd pahole"
+# Debian's linux-kbuild-6.1 lacks resolve_btfids; we build it (below), and
+# libbpf's build runs python3.
+need_btfids=1
+ls "$kver_dir"/headers/usr/lib/linux-kbuild-*/tools/bpf/resolve_btfids/resolve_btfids \
+	>/dev/null 2>&1 && need_btfids=0
+[ $need_btfids = 0 ] || pkgs="$pkgs python3"
 # what the header/kbuild packages themselves depend on (other than linux-*)
 hdr_debs=$(ls "$kver_dir"/debs/linux-headers-*.deb "$kver_dir"/debs/linux-kbuild-*.deb |
 	grep -v '/linux-headers-amd64_')
@@ -73,9 +75,9 @@ fi
 readelf -S "$tmp$kdir/vmlinux" | grep '\.BTF' >/dev/null || die "$kdir/vmlinux has no .BTF section"
 
 btfids=$tmp$kdir/tools/bpf/resolve_btfids/resolve_btfids
-if [ ! -x "$btfids" ]; then
-	# Debian's linux-kbuild-6.1 lacks it; Makefile.modfinal runs it for every
-	# module when CONFIG_DEBUG_INFO_BTF_MODULES=y (kfunc BTF id sets).
+if [ $need_btfids = 1 ]; then
+	# Makefile.modfinal runs $(objtree)/tools/bpf/resolve_btfids/resolve_btfids
+	# on every module when CONFIG_DEBUG_INFO_BTF_MODULES=y (kfunc BTF id sets).
 	srcpkg=linux-source-$(cut -d. -f1,2 <<<"$krel")
 	srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb 2>/dev/null || true)
 	if [ -z "$srcdeb" ]; then
@@ -96,6 +98,7 @@ if [ ! -x "$btfids" ]; then
 	install -D -m755 "$tmp/build/src/$src/tools/bpf/resolve_btfids/resolve_btfids" "$btfids"
 	rm -rf "$tmp/build/src"
 fi
+[ -x "$btfids" ] || die "no resolve_btfids at $kdir/tools/bpf/resolve_btfids/"
 
 rm -rf "$root"
 mv "$tmp" "$root"

@@ -53,16 +53,17 @@ meta_version() {
 }
 
 resolve() {
-	local suite=$1 rel=${1} ver
+	local suite=$1 ver
 	suite_apt_init "$suite"
 	if [ "${DRVHOOK_OFFLINE:-0}" = 1 ] || ! sapt_get "$suite" update >/dev/null 2>&1; then
 		[ -f "$KROOT/$suite.current" ] || die "$suite: cannot refresh the package index and no recorded kernel"
 		log "$suite: offline, reusing recorded kernel $(cat "$KROOT/$suite.current")"
-		return 1
+		cat "$KROOT/$suite.current"
+		return 0
 	fi
-	ver=$(meta_version "$suite" linux-image-amd64 "$rel")
-	[ -n "$ver" ] || die "$suite: no linux-image-amd64 in $rel"
-	[ "$(meta_version "$suite" linux-headers-amd64 "$rel")" = "$ver" ] ||
+	ver=$(meta_version "$suite" linux-image-amd64 "$suite")
+	[ -n "$ver" ] || die "$suite: no linux-image-amd64 in $suite"
+	[ "$(meta_version "$suite" linux-headers-amd64 "$suite")" = "$ver" ] ||
 		die "$suite: linux-headers-amd64 and linux-image-amd64 versions differ"
 	echo "$ver"
 }
@@ -70,7 +71,7 @@ resolve() {
 fetch() {
 	local suite=$1 ver dir tmp p krel kdir bz b cfg map
 	mkdir -p "$KROOT"
-	if ver=$(resolve "$suite"); then :; else ver=$(cat "$KROOT/$suite.current"); fi
+	ver=$(resolve "$suite")
 	dir=$KROOT/$ver
 	lock_file "$KROOT/.lock-$ver"
 	if [ ! -f "$dir/.complete" ]; then
