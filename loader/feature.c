@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
@@ -55,6 +56,33 @@ static void probe_module_btf(struct features *f)
 	btf__free(vmlinux);
 }
 
+/*
+ * fentry: loads (never attaches) an empty fentry program on a vmlinux
+ * function; libbpf's generic tracing probe misreads newer kernels.
+ */
+static int probe_fentry(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_FENTRY);
+	int id, fd;
+
+	id = libbpf_find_vmlinux_btf_id("bpf_fentry_test1", BPF_TRACE_FENTRY);
+	if (id < 0)
+		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL);
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns,
+			   ARRAY_SIZE(insns), &opts);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EPERM || errno == EACCES ? -errno : 0;
+}
+
 void features_probe(struct features *f, bool probe_progs)
 {
 	struct utsname u;
@@ -72,7 +100,7 @@ void features_probe(struct features *f, bool probe_progs)
 	f->probe_struct_ops = f->probe_tracing = -EPERM;
 	if (probe_progs && have_bpf_privs()) {
 		f->probe_struct_ops = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_STRUCT_OPS, NULL);
-		f->probe_tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL);
+		f->probe_tracing = probe_fentry();
 	}
 	f->bpffs = is_bpffs("/sys/fs/bpf");
 	f->stats_enabled = bpf_stats_enabled();
@@ -128,8 +156,10 @@ int resolve_mode(enum mode want, enum mode *out)
 
 static const char *probe_str(int r)
 {
-	if (r == -EPERM || r == -EACCES)
+	if ((r == -EPERM || r == -EACCES) && !have_bpf_privs())
 		return "unknown (needs root)";
+	if (r == -EPERM || r == -EACCES)
+		return "denied (EPERM although privileged: lockdown?)";
 	if (r < 0)
 		return "unknown (probe failed)";
 	return r ? "yes" : "no";

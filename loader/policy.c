@@ -84,15 +84,16 @@ static void fill_req(struct drvhook_fb_attach *req, const char *name,
 	req->cookie = cookie;
 }
 
+/* <dir>/<prefix><hook>; bpffs refuses names with a dot */
 static void hook_pin(char *buf, size_t len, const char *dir, int h,
-		     const char *suffix)
+		     const char *prefix)
 {
-	snprintf(buf, len, "%s/%s%s", dir, hook_names[h], suffix);
+	snprintf(buf, len, "%s/%s%s", dir, prefix, hook_names[h]);
 }
 
-/* Pins the fentry links at <dir>/<hook><suffix>. */
+/* Pins the fentry links at <dir>/<prefix><hook>. */
 static int pin_fb_links(struct bpf_link **links, const char *dir,
-			const char *suffix)
+			const char *prefix)
 {
 	char path[600];
 	int h, err;
@@ -100,7 +101,7 @@ static int pin_fb_links(struct bpf_link **links, const char *dir,
 	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
 		if (!links[h])
 			continue;
-		hook_pin(path, sizeof(path), dir, h, suffix);
+		hook_pin(path, sizeof(path), dir, h, prefix);
 		err = bpf_link__pin(links[h], path);
 		if (err)
 			return fail_errno(-err, "cannot pin link at %s", path);
@@ -368,7 +369,7 @@ static int unpin_all(const struct pin_info *p)
 		hook_pin(path, sizeof(path), p->dir, h, "");
 		if (unlink(path) && errno != ENOENT)
 			err = -errno;
-		hook_pin(path, sizeof(path), p->dir, h, ".new");
+		hook_pin(path, sizeof(path), p->dir, h, "new_");
 		unlink(path);
 	}
 	if (rmdir(p->dir) && errno != ENOENT)
@@ -632,7 +633,7 @@ static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 	err = pobj_prepare(po, MODE_FALLBACK, o);
 	err = err ?: pobj_load(po);
 	err = err ?: attach_fb_progs(po, links);
-	err = err ?: pin_fb_links(links, pin->dir, ".new");
+	err = err ?: pin_fb_links(links, pin->dir, "new_");
 	if (err)
 		goto out;
 	fill_req(&req, o->name, NULL, 0, po->hooks, o->cookie);
@@ -648,7 +649,7 @@ static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 			unlink(to);
 			continue;
 		}
-		hook_pin(from, sizeof(from), pin->dir, h, ".new");
+		hook_pin(from, sizeof(from), pin->dir, h, "new_");
 		if (rename(from, to) && !err)
 			err = fail_errno(errno, "replaced, but cannot move %s to %s",
 					 from, to);

@@ -396,12 +396,11 @@ int check_name(const char *kind, const char *name)
 	if (!*name || strlen(name) >= DRVHOOK_NAME_LEN)
 		return usage_error("%s '%s': 1 to %d characters", kind, name,
 				   DRVHOOK_NAME_LEN - 1);
+	/* it names a bpffs directory: bpffs refuses dots */
 	for (c = name; *c; c++)
-		if (*c == '/' || *c <= ' ' || *c > '~')
-			return usage_error("%s '%s': no '/', blanks or control characters",
+		if (*c == '/' || *c == '.' || *c <= ' ' || *c > '~')
+			return usage_error("%s '%s': no '/', '.', blanks or control characters",
 					   kind, name);
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return usage_error("%s '%s' is not a valid name", kind, name);
 	return 0;
 }
 

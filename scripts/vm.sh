@@ -8,7 +8,8 @@
 #   LOGDIR/qmp.sock     QMP socket while the VM runs (--qmp)
 # Exit status: 0 when the guest printed its result marker with rc=0 and no
 # kernel warning showed up; the guest's rc (1-99) when its tests failed;
-# 100 when the kernel log has WARNING:/BUG:/Oops/... lines (printed);
+# 100 when the kernel log has WARNING:/BUG:/Oops/... lines (printed: see
+# $bad below);
 # 101 when no result marker came (crash, hang: --timeout, default 120 s).
 # --shell: interactive, serial console on stdio (Ctrl-A X quits QEMU),
 # guest init runs a shell instead of /tests/run; no verdict.
@@ -71,7 +72,7 @@ sed -i 's/\r$//' "$con"
 sed -n "/DRVHOOK-DMESG-BEGIN $token/,/DRVHOOK-DMESG-END $token/p" "$con" |
 	sed '1d;$d' >"$logdir/dmesg.log"
 
-bad='WARNING:|BUG:|Oops|RCU stall|rcu_sched self-detected stall|refcount_t|general protection'
+bad='WARNING:|BUG:|Oops|RCU stall|rcu_.* self-detected stall|refcount_t|general protection|Kernel panic|UBSAN:|KASAN:|blocked for more than'
 # kernel lines on the console too: a crash may prevent the dmesg dump
 hits=$( { cat "$logdir/dmesg.log"; grep -E '^\[ *[0-9]+\.[0-9]+\]' "$con" || true; } |
 	grep -E "$bad" | sort -u || true)

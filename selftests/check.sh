@@ -106,7 +106,7 @@ run_kernel() {
 for suite in $kernels; do
 	suite_base "$suite" >/dev/null
 	t=$(now)
-	if ! "$S/kernel.sh" fetch "$suite" >&2 || ! "$S/buildroot.sh" "$suite" >/dev/null; then
+	if ! "$S/kernel.sh" fetch "$suite" >/dev/null || ! "$S/buildroot.sh" "$suite" >/dev/null; then
 		echo "kernel $suite MISSING (fetch or build root failed)"
 		failed=$((failed + 1))
 		continue

@@ -1,0 +1,36 @@
+#!/bin/bash
+# cache-gc.sh [-n]: delete cached kernels and build roots that no suite's
+# recorded version (kernels/<suite>.current) uses any more, and leftovers of
+# interrupted runs (*.tmp roots). -n: only print what would go.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+dry=0
+case ${1:-} in -n) dry=1 ;; "") ;; *) echo "usage: $0 [-n]" >&2; exit 2 ;; esac
+cd "$DRVHOOK_CACHE" 2>/dev/null || exit 0
+
+keep_k=" " keep_r=" "
+for s in $ALL_SUITES; do
+	[ -f "kernels/$s.current" ] || continue
+	v=$(cat "kernels/$s.current")
+	keep_k="$keep_k$v " keep_r="$keep_r$s-$v "
+done
+gone() {
+	echo "gc: $1"
+	[ $dry = 1 ] || rm -rf -- "${1:?}"
+}
+for d in kernels/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}; case $keep_k in *" ${d#kernels/} "*) continue ;; esac
+	gone "$d"
+done
+for d in roots/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}; case $keep_r in *" ${d#roots/} "*) continue ;; esac
+	# buildroot.sh holds this lock while it makes the root
+	if ! flock -n "roots/.lock-$(basename "${d%.tmp}")" true 2>/dev/null ||
+		mountpoint -q "$d/proc"; then
+		echo "gc: $d in use, kept"
+		continue
+	fi
+	gone "$d"
+done
