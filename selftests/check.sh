@@ -6,6 +6,9 @@
 #   INJECT_FAIL=1   add a failing guest test      } harness self-tests: each
 #   INJECT_WARN=1   the stub WARNs at probe       } must turn the run red
 #   CHECK_OUT=dir   results folder (default build/check)
+#   HOST_TESTS=0    skip the host tests (the harness self-test uses it)
+#   MODES="auto forced-fallback"  attach modes per kernel (auto: the default
+#                   mode; forced-fallback runs only where auto is struct_ops)
 #
 # Prints one line per kernel run, one sha256 line per BPF object, and ends
 # with "N passed, N failed". Writes $CHECK_OUT/summary.json. Exit status is
@@ -38,7 +41,7 @@ stage build "$t"
 # Host tests: fast feedback before any VM boots.
 t=$(now)
 for ht in "$repo"/selftests/host/*.sh; do
-	[ -x "$ht" ] || continue
+	[ -x "$ht" ] && [ "${HOST_TESTS:-1}" = 1 ] || continue
 	name=$(basename "$ht" .sh)
 	"$ht" >"$out/host-$name.tap" 2>&1
 	read -r p f s < <(tap_count "$out/host-$name.tap")
@@ -117,10 +120,10 @@ for suite in $kernels; do
 		{ tail -20 "$out/kmod-$suite.log" >&2; }
 	stage "$suite-kmod" "$t"
 	t=$(now)
-	run_kernel "$suite" auto plain
-	if [ "$suite" != bookworm ]; then
-		run_kernel "$suite" forced-fallback plain
-	fi
+	for mode in ${MODES:-auto forced-fallback}; do
+		[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
+		run_kernel "$suite" "$mode" plain
+	done
 	stage "$suite-guests" "$t"
 done
 
