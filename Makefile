@@ -14,7 +14,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 
-all: $(BPF_OBJS) loader $(BUILD)/edutest
+all: $(BPF_OBJS) loader $(BUILD)/edutest $(BUILD)/jsoncheck
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
@@ -26,6 +26,10 @@ loader:
 $(BUILD)/edutest: selftests/edutest.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
+
+$(BUILD)/jsoncheck: selftests/jsoncheck.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
 deps:
 	scripts/deps.sh
@@ -40,7 +44,7 @@ vm: deps
 	selftests/vm.sh $(KERNEL)
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
 .PHONY: all loader deps check demo vm clean

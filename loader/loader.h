@@ -208,7 +208,7 @@ struct prog_stat {
 	int hook;
 	__u32 link_id;
 	__u32 prog_id;
-	char prog_name[16];
+	char prog_name[64];
 	__u64 run_cnt;
 	__u64 run_time_ns;
 };

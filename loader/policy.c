@@ -237,7 +237,6 @@ static int do_attach(int argc, char **argv)
 	o.dev = dev;
 	err = need_privs("policy attach");
 	err = err ?: need_device(dev, &d);
-	err = err ?: resolve_mode(want, &mode);
 	if (err)
 		goto out;
 	if (dev_policy(&d, name)) {
@@ -255,6 +254,9 @@ static int do_attach(int argc, char **argv)
 			   pin.dir, dev, name);
 		goto out;
 	}
+	err = resolve_mode(want, &mode);
+	if (err)
+		goto out;
 	pin_dir(dir, sizeof(dir), dev, name);
 	err = make_pin_dir(dir);
 	if (err)

@@ -13,6 +13,32 @@
 #include <bpf/libbpf.h>
 #include "loader.h"
 
+/*
+ * The kernel keeps 15 characters of a program's name; its BTF has all of
+ * it (as bpftool shows it).
+ */
+static void prog_full_name(int fd, __u32 btf_id, char *buf, size_t len)
+{
+	struct bpf_func_info finfo = {};
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	const struct btf_type *t;
+	struct btf *btf;
+
+	info.nr_func_info = 1;
+	info.func_info_rec_size = sizeof(finfo);
+	info.func_info = (__u64)(unsigned long)&finfo;
+	if (bpf_prog_get_info_by_fd(fd, &info, &ilen))
+		return;
+	btf = btf__load_from_kernel_by_id(btf_id);
+	if (!btf)
+		return;
+	t = btf__type_by_id(btf, finfo.type_id);
+	if (t && btf_is_func(t))
+		snprintf(buf, len, "%s", btf__name_by_offset(btf, t->name_off));
+	btf__free(btf);
+}
+
 static void prog_stat(struct prog_stat *ps, int hook, __u32 link_id,
 		      __u32 prog_id)
 {
@@ -31,6 +57,9 @@ static void prog_stat(struct prog_stat *ps, int hook, __u32 link_id,
 		snprintf(ps->prog_name, sizeof(ps->prog_name), "%s", info.name);
 		ps->run_cnt = info.run_cnt;
 		ps->run_time_ns = info.run_time_ns;
+		if (info.btf_id && info.nr_func_info)
+			prog_full_name(fd, info.btf_id, ps->prog_name,
+				       sizeof(ps->prog_name));
 	}
 	close(fd);
 }

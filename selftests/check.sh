@@ -56,7 +56,8 @@ stage host-tests "$t"
 payload=$out/payload
 mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
 cp "$repo"/build/bpf/*.bpf.o "$payload/drvhook/bpf/"
-cp "$repo/build/drvhook" "$repo/build/edutest" /usr/sbin/bpftool "$payload/usr/sbin/"
+cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/jsoncheck" /usr/sbin/bpftool \
+	"$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
 append=

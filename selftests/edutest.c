@@ -13,6 +13,8 @@
  *   edutest open DEV               open read-write: "ok" or the error
  *   edutest until-error DEV        factorials on one open file until one
  *                                  fails: prints that error (unplug tests)
+ *   edutest outcomes DEV N COUNT   COUNT factorials of N: prints each
+ *                                  distinct outcome with its count
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +129,30 @@ static int cmd_load(const char *dev, int procs, int count)
 	return 0;
 }
 
+static int cmd_outcomes(int fd, unsigned int n, int count)
+{
+	struct { long long v; int n; } seen[16];
+	int i, j, nseen = 0;
+
+	for (i = 0; i < count; i++) {
+		struct edu_fact f = { .in = n };
+		long long v = ioctl(fd, EDU_IOC_FACT, &f) ? -errno : (long long)f.out;
+
+		for (j = 0; j < nseen && seen[j].v != v; j++)
+			;
+		if (j == nseen) {
+			if (nseen == 16)
+				continue;
+			seen[nseen].v = v;
+			seen[nseen++].n = 0;
+		}
+		seen[j].n++;
+	}
+	for (j = 0; j < nseen; j++)
+		printf("%lld:%d\n", seen[j].v, seen[j].n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -161,6 +187,8 @@ int main(int argc, char **argv)
 		printf("%llu\n", (unsigned long long)f.out);
 	} else if (!strcmp(cmd, "dma")) {
 		return cmd_dma(fd, argc > 3 ? atoi(argv[3]) : 1);
+	} else if (!strcmp(cmd, "outcomes") && argc > 4) {
+		return cmd_outcomes(fd, strtoul(argv[3], NULL, 0), atoi(argv[4]));
 	} else if (!strcmp(cmd, "until-error")) {
 		struct edu_fact f = { .in = 5 };
 

@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-cli.sh [DRVHOOK]: host-side checks of the drvhook CLI: help, usage
+# errors, file and object checks, JSON output, permissions, feature probe,
+# and the sysfs parsers on a fake device tree (DRVHOOK_SYSFS). No stub
+# module needed. Prints TAP. Run as root for the permission test.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+D=$(realpath "${1:-$top/build/drvhook}")
+[ -x "$D" ] || { echo "Bail out! no $D (make -C loader)"; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0 plan=()
+
+ok() { # ok COND-RC DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# rc EXPECTED DESCRIPTION CMD...: exit status of CMD is EXPECTED
+rc() {
+	local exp=$1 desc=$2 got; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+	[ "$got" = "$exp" ] || echo "# expected exit $exp, got $got: $* ($(head -c 300 "$tmp/err"))"
+	ok $([ "$got" = "$exp" ]; echo $?) "$desc (exit $exp)"
+}
+# json DESCRIPTION CMD...: stdout of CMD is valid JSON
+json() {
+	local desc=$1; shift
+	"$@" >"$tmp/out" 2>/dev/null
+	python3 -m json.tool <"$tmp/out" >/dev/null 2>&1
+	local r=$?
+	[ $r = 0 ] || echo "# not JSON: $(head -c 300 "$tmp/out")"
+	ok $r "$desc: JSON"
+}
+has() { grep -q -- "$1" "$tmp/$2"; }   # has PATTERN out|err
+
+echo "# drvhook: $D"
+
+# help
+rc 0 "help" "$D" help; has "Usage: drvhook" out; ok $? "help shows usage"
+has "9  policy name" out; ok $? "help lists exit codes"
+for o in device policy stats feature; do rc 0 "$o help" "$D" "$o" help; done
+rc 0 "--help" "$D" --help
+rc 0 "-V" "$D" -V
+json "-j -V" "$D" -j -V
+
+# usage errors
+rc 2 "no arguments" "$D"
+rc 2 "unknown object" "$D" frobnicate
+rc 2 "unknown option" "$D" --frobnicate device list
+rc 2 "unknown command" "$D" policy frobnicate
+rc 2 "attach without OBJ" "$D" policy attach
+rc 2 "attach without dev" "$D" policy attach "$tmp/none.o"
+rc 2 "attach: keyword without value" "$D" policy attach "$tmp/none.o" dev
+rc 2 "attach: unknown keyword" "$D" policy attach "$tmp/none.o" dev edu0 color red
+rc 2 "attach: bad mode" "$D" policy attach "$tmp/none.o" dev edu0 mode turbo
+rc 2 "attach: name too long" "$D" policy attach "$tmp/none.o" dev edu0 name abcdefghijklmnopq
+rc 2 "attach: name with a dot" "$D" policy attach "$tmp/none.o" dev edu0 name a.b
+rc 2 "attach: before and after" "$D" policy attach "$tmp/none.o" dev edu0 before a after b
+rc 2 "detach without name" "$D" policy detach dev edu0
+rc 2 "replace without OBJ" "$D" policy replace dev edu0 name x
+rc 2 "show without dev" "$D" policy show name x
+rc 2 "stats: junk" "$D" stats junk
+rc 2 "device show without DEV" "$D" device show
+rc 2 "feature probe: junk" "$D" feature probe junk
+"$D" -j frobnicate >"$tmp/out" 2>/dev/null
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "error" in d' "$tmp/out"
+ok $? "usage error as JSON {\"error\": ...}"
+
+# files
+rc 3 "missing file" "$D" policy attach "$tmp/none.o" dev edu0
+has "cannot read" err; ok $? "missing file: message"
+json "missing file" "$D" -j policy attach "$tmp/none.o" dev edu0
+head -c 4096 /dev/urandom >"$tmp/random.o"
+rc 4 "random bytes" "$D" policy attach "$tmp/random.o" dev edu0
+has "not an ELF file" err; ok $? "random bytes: says not ELF"
+rc 4 "ELF, not BPF" "$D" policy attach "$D" dev edu0
+rc 4 "replace with random bytes" "$D" policy replace dev edu0 name x "$tmp/random.o"
+rc 3 "replace with missing file" "$D" policy replace dev edu0 name x "$tmp/none.o"
+
+# BPF objects
+cc_bpf() { # cc_bpf NAME < source
+	cat >"$tmp/$1.bpf.c"
+	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$top/include" -I"$top/bpf" \
+		-I/usr/include/$(uname -m)-linux-gnu -c "$tmp/$1.bpf.c" -o "$tmp/$1.bpf.o" 2>"$tmp/cc.err"
+}
+if command -v clang >/dev/null &&
+   cc_bpf plain <<'EOF2' &&
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("xdp") int pass(struct xdp_md *ctx) { return XDP_PASS; }
+char LICENSE[] SEC("license") = "GPL";
+EOF2
+   cc_bpf nolink <<'EOF2' &&
+#include "drvhook.bpf.h"
+DRVHOOK_REQUEST(r1, req) { return 0; }
+SEC(".struct_ops")
+struct drvhook_ops nolink = { .request = (void *)r1 };
+EOF2
+   cc_bpf notwin <<'EOF2' &&
+#include "drvhook.bpf.h"
+SEC("struct_ops/request")
+int BPF_PROG(lonely, struct drvhook_request *req) { return 0; }
+SEC(".struct_ops.link")
+struct drvhook_ops notwin = { .request = (void *)lonely };
+EOF2
+   cc_bpf longname <<'EOF2' &&
+#include "drvhook.bpf.h"
+DRVHOOK_IRQ(i1, irq) { return 0; }
+SEC(".struct_ops.link")
+struct drvhook_ops a_very_long_policy_name = { .irq = (void *)i1 };
+EOF2
+   cc_bpf basic < "$top/bpf/test_basic.bpf.c"; then
+	rc 4 "BPF object without drvhook_ops" "$D" policy attach "$tmp/plain.bpf.o" dev edu0
+	has "no struct_ops map of type drvhook_ops" err; ok $? "says: no drvhook_ops map"
+	rc 4 "plain .struct_ops map" "$D" policy attach "$tmp/nolink.bpf.o" dev edu0
+	has "struct_ops.link" err; ok $? "says: needs .struct_ops.link"
+	rc 4 "struct_ops program without fentry twin" "$D" policy attach "$tmp/notwin.bpf.o" dev edu0
+	has "no fentry twin 'lonely__fb'" err; ok $? "says: missing twin"
+	json "not a policy" "$D" -j policy attach "$tmp/plain.bpf.o" dev edu0
+	rc 2 "default name too long" "$D" policy attach "$tmp/longname.bpf.o" dev edu0
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		cp "$tmp/basic.bpf.o" "$tmp/pub.bpf.o"; chmod 755 "$tmp"; chmod 644 "$tmp/pub.bpf.o"
+		rc 8 "attach as non-root" $nobody "$D" policy attach "$tmp/pub.bpf.o" dev edu0
+		has "needs root" err; ok $? "non-root: says it needs root"
+		json "non-root error" $nobody "$D" -j policy attach "$tmp/pub.bpf.o" dev edu0
+		rc 8 "detach as non-root" $nobody "$D" policy detach dev edu0 name x
+		rc 8 "replace as non-root" $nobody "$D" policy replace dev edu0 name x "$tmp/pub.bpf.o"
+	else
+		for i in 1 2 3 4 5; do skip "non-root checks" "not root or no setpriv"; done
+	fi
+else
+	echo "# clang: $(cat "$tmp/cc.err" 2>/dev/null | head -3)"
+	for i in $(seq 13); do skip "BPF object checks" "cannot build BPF objects"; done
+fi
+
+# feature probe, listings (real system: no stub module on a plain host)
+rc 0 "feature probe" "$D" feature probe
+has "kernel release" out; ok $? "feature probe: kernel release"
+json "feature probe" "$D" -j feature probe
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert {"kernel","module_loaded","mode","mode_reason","link_update"} <= d.keys()' "$tmp/out"
+ok $? "feature probe: JSON fields"
+rc 0 "device list" "$D" device list
+json "device list" "$D" -j device list
+rc 0 "policy list" "$D" policy list
+json "policy list" "$D" -j policy list
+rc 0 "stats" "$D" stats
+json "stats" "$D" -j stats
+rc 0 "prefixes: dev li" "$D" dev li
+if [ ! -d /sys/class/drvhook ]; then
+	rc 0 "device list without stub" "$D" device list
+	has "no drvhook devices" out; ok $? "device list without stub: says so"
+	rc 5 "attach without stub" "$D" policy attach "$tmp/basic.bpf.o" dev edu0
+	has "stub module not loaded" err; ok $? "attach without stub: says so"
+	rc 5 "device show without stub" "$D" device show edu0
+else
+	for i in 1 2 3 4 5; do skip "no-stub checks" "stub loaded"; done
+fi
+
+# a fake device tree: the sysfs parsers
+f=$tmp/sys
+mkdir -p "$f/edu0" "$f/edu1"
+for d in edu0:0 edu1:1; do
+	echo "${d#*:}" >"$f/${d%:*}/dev_id"
+	echo "probe request irq complete" >"$f/${d%:*}/hooks"
+	printf 'probe 0\nrequest 3\nirq 0\ncomplete 1\n' >"$f/${d%:*}/clamped"
+done
+cat >"$f/edu0/policies" <<'EOF2'
+test_double fallback 0x2 7 0 probe=0/0 request=5/0 irq=0/0 complete=0/0
+test_basic struct_ops 0xa 0 2 probe=0/0 request=9/4 irq=0/0 complete=8/1
+EOF2
+: >"$f/edu1/policies"
+export DRVHOOK_SYSFS=$f DRVHOOK_BPFFS=$tmp/pins
+mkdir -p "$tmp/pins/edu5/gone" && : >"$tmp/pins/edu5/gone/request"
+rc 0 "fake: device list" "$D" device list
+has "edu1" out; ok $? "fake: device list shows edu1"
+rc 0 "fake: device show" "$D" device show edu0
+has "9/4" out; ok $? "fake: device show shows runs/nonzero"
+"$D" -j device show edu0 >"$tmp/out"
+python3 - "$tmp/out" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["dev"] == "edu0" and d["dev_id"] == 0, d
+assert d["clamped"]["request"] == 3
+p = d["policies"]
+assert [x["name"] for x in p] == ["test_double", "test_basic"], p
+assert p[1]["hooks"] == ["request", "complete"] and p[1]["mode"] == "struct_ops"
+assert p[1]["counters"]["request"] == {"runs": 9, "nonzero": 4}
+assert p[1]["clamped"] == 2 and p[0]["cookie"] == 7 and p[1]["pinned"] is False
+EOF2
+ok $? "fake: device show JSON fields"
+"$D" -j policy list >"$tmp/out"
+python3 - "$tmp/out" <<'EOF2'
+import json, sys
+l = json.load(open(sys.argv[1]))
+st = {(x["dev"], x["name"]): (x["state"], x["position"]) for x in l}
+assert st[("edu0", "test_double")] == ("attached, not pinned", 1), st
+assert st[("edu0", "test_basic")] == ("attached, not pinned", 2), st
+assert st[("edu5", "gone")] == ("device absent", None), st
+EOF2
+ok $? "fake: policy list marks device absent"
+rc 0 "fake: policy list dev" "$D" policy list dev edu5
+has "device absent" out; ok $? "fake: pins of an absent device"
+rc 7 "fake: unknown device" "$D" device show edu9
+rc 7 "fake: policy list of unknown device" "$D" policy list dev edu9
+rc 9 "fake: show unknown policy" "$D" policy show dev edu0 name nosuch
+rc 0 "fake: policy show" "$D" policy show dev edu0 name test_basic
+json "fake: policy show" "$D" -j policy show dev edu0 name test_basic
+rc 0 "fake: stats" "$D" stats dev edu0
+json "fake: stats" "$D" -j stats
+rc 7 "fake: stats of unknown device" "$D" stats dev edu9
+if [ "$(id -u)" = 0 ] && [ -f "$tmp/basic.bpf.o" ]; then
+	rc 9 "fake: attach with a taken name" "$D" policy attach "$tmp/basic.bpf.o" dev edu0
+	rc 9 "fake: attach before an unknown anchor" "$D" policy attach "$tmp/basic.bpf.o" dev edu1 before nosuch
+	rc 9 "fake: replace an unknown policy" "$D" policy replace dev edu0 name nosuch "$tmp/basic.bpf.o"
+	rc 9 "fake: detach an unknown policy" "$D" policy detach dev edu0 name nosuch
+else
+	for i in 1 2 3 4; do skip "fake: name checks" "not root"; done
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
