@@ -206,7 +206,9 @@ bool verifier_log_tail(void)
 		lines[n++] = line;
 	}
 	fail(EXIT_VERIFIER, "the verifier rejected program '%s' (%s)", prog,
-	     verbose ? "whole log follows" : "last lines of its log; -d shows all");
+	     !verbose ? "last lines of its log; -d shows all" :
+	     json_output ? "whole log in verifier_log" :
+	     "whole log above; its last lines");
 	first = verbose && json_output ? 0 : (n > TAIL_LINES ? n - TAIL_LINES : 0);
 	for (i = 0; i < first; i++)
 		if (!strncmp(lines[i], "drvhook:", 8))

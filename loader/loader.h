@@ -194,6 +194,27 @@ int pobj_prepare(struct policy_obj *po, enum mode mode,
 int pobj_load(struct policy_obj *po);
 void pobj_close(struct policy_obj *po);
 
+/* attach.c: attach, detach, and their helpers replace.c uses */
+enum mode mode_of(const char *s);
+int attach_error(int err, const char *dev, const char *name, const char *anchor,
+		 const char *what);
+int open_dev(const char *dev, int *fd);
+void fill_req(struct drvhook_fb_attach *req, const char *name,
+	      const char *anchor, __u32 flags, __u32 hooks, __u32 cookie);
+void hook_pin(char *buf, size_t len, const char *dir, int h, const char *prefix);
+struct bpf_link;
+int pin_fb_links(struct bpf_link **links, const char *dir, const char *prefix);
+int attach_fb_progs(struct policy_obj *po, struct bpf_link **links);
+void put_links(struct bpf_link **links, int n, bool keep);
+void print_done(const char *verb, const char *dev, const char *name,
+		enum mode mode, unsigned int hooks, const char *dir,
+		bool has_cookie, __u32 cookie);
+int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
+		   bool name_required);
+int do_attach(int argc, char **argv);
+int do_detach(int argc, char **argv);
+int do_replace(int argc, char **argv);
+
 /* device.c, policy.c, stats.c */
 int pin_state(const char *dev, const char *name);
 void json_counters(const struct pol_line *p);

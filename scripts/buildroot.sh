@@ -38,8 +38,9 @@ ls "$kver_dir"/headers/usr/lib/linux-kbuild-*/tools/bpf/resolve_btfids/resolve_b
 	>/dev/null 2>&1 && need_btfids=0
 [ $need_btfids = 0 ] || pkgs="$pkgs python3"
 # what the header/kbuild packages themselves depend on (other than linux-*)
-hdr_debs=$(ls "$kver_dir"/debs/linux-headers-*.deb "$kver_dir"/debs/linux-kbuild-*.deb |
-	grep -v '/linux-headers-amd64_')
+hdr_debs=$(for d in "$kver_dir"/debs/linux-headers-*.deb "$kver_dir"/debs/linux-kbuild-*.deb; do
+	case $d in */linux-headers-amd64_*) ;; *) echo "$d" ;; esac
+done)
 extra=$(for d in $hdr_debs; do dpkg-deb -f "$d" Depends; done | tr ',' '\n' |
 	sed 's/|.*//; s/(.*//; s/ //g' | grep -v '^linux-' | sort -u)
 pkgs=$(echo $pkgs $extra | tr ' ' '\n' | sort -u | tr '\n' ',')

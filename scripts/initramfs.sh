@@ -13,7 +13,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 OUT.cpio.gz [DIR...]" >&2; exit 2; }
+[ $# -ge 1 ] && [[ $1 != -* ]] || { echo "usage: $0 OUT.cpio.gz [DIR...]" >&2; exit 2; }
 out=$(realpath -m "$1"); shift
 for d in "$@"; do [ -d "$d" ] || die "not a directory: $d"; done
 bb=/bin/busybox

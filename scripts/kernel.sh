@@ -125,7 +125,7 @@ path() {
 	esac
 }
 
-[ $# -ge 2 ] || usage
+[ $# -ge 2 ] && [[ $1 == fetch || $1 == path ]] || usage
 suite_base "$2" >/dev/null
 case $1 in
 fetch) [ $# = 2 ] || usage; fetch "$2" ;;

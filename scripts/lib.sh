@@ -1,4 +1,5 @@
 # Shared helpers for drvhook's build scripts. Source, don't run.
+# shellcheck shell=bash disable=SC2034
 # The package mirror is always read from this machine's own apt sources.
 
 DRVHOOK_CACHE=${DRVHOOK_CACHE:-/var/cache/drvhook}

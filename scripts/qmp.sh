@@ -10,7 +10,7 @@
 set -euo pipefail
 wait_re=
 if [ "${1:-}" = --wait ]; then wait_re=${2:?}; shift 2; fi
-[ $# -ge 2 ] || { echo "usage: $0 [--wait REGEX] LOGDIR COMMAND [ARGS-JSON]" >&2; exit 2; }
+[ $# -ge 2 ] && [ -d "$1" ] || { echo "usage: $0 [--wait REGEX] LOGDIR COMMAND [ARGS-JSON]" >&2; exit 2; }
 logdir=$1 cmd=$2 cargs=${3:-"{}"}
 if [ -n "$wait_re" ]; then
 	for _ in $(seq 600); do

@@ -23,7 +23,7 @@ usage() {
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage
 suite=$2 initrd=$3 logdir=$4; shift 4
-edu=1 tmo=120 shell=0 qmp=0 append= mem=1G smp=2
+edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--edu) edu=${2:?}; shift ;;

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * policy attach, policy detach, and what replace shares with them.
+ *
+ * struct_ops mode: the object's drvhook_ops map, attached through a
+ * struct_ops link pinned at <pin root>/<dev>/<name>/link.
+ * fallback mode: a chain entry registered with DRVHOOK_IOC_FB_ATTACH and
+ * the fentry twins, filtering on its cookie, pinned at .../<name>/<hook>.
+ * Any failure undoes what was done: links, pins, the fallback entry.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+
+static int parse_mode(const char *s, enum mode *m)
+{
+	if (is_prefix(s, "struct_ops"))
+		*m = MODE_STRUCT_OPS;
+	else if (is_prefix(s, "fallback"))
+		*m = MODE_FALLBACK;
+	else
+		return usage_error("unknown mode '%s' (struct_ops or fallback)", s);
+	return 0;
+}
+
+enum mode mode_of(const char *s)
+{
+	return !strcmp(s, "struct_ops") ? MODE_STRUCT_OPS : MODE_FALLBACK;
+}
+
+/* The stub's answer to an attach, as an exit code. */
+int attach_error(int err, const char *dev, const char *name, const char *anchor,
+		 const char *what)
+{
+	switch (err) {
+	case EEXIST:
+		return fail(EXIT_NAME, "%s: policy '%s' is already attached to %s",
+			    what, name, dev);
+	case ENOENT:
+		if (anchor)
+			return fail(EXIT_NAME, "%s: anchor policy '%s' not found on %s",
+				    what, anchor, dev);
+		return fail(EXIT_NAME, "%s: policy '%s' not found on %s", what,
+			    name, dev);
+	case EINVAL:
+		return fail(EXIT_FAIL, "%s: the stub refused '%s' on %s (EINVAL: bad name, flags, dev_id or hooks)",
+			    what, name, dev);
+	case ENODEV:
+		return fail(EXIT_NODEV, "%s: device %s has no chain (ENODEV)",
+			    what, dev);
+	default:
+		return fail_errno(err, "%s of '%s' on %s", what, name, dev);
+	}
+}
+
+int open_dev(const char *dev, int *fd)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/dev/%s", dev);
+	*fd = open(path, O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	if (errno == ENOENT)
+		return fail(EXIT_NODEV, "device '%s': no %s", dev, path);
+	return fail_errno(errno, "cannot open %s", path);
+}
+
+void fill_req(struct drvhook_fb_attach *req, const char *name,
+	      const char *anchor, __u32 flags, __u32 hooks, __u32 cookie)
+{
+	memset(req, 0, sizeof(*req));
+	strncpy(req->name, name, DRVHOOK_NAME_LEN - 1);
+	if (anchor)
+		strncpy(req->anchor, anchor, DRVHOOK_NAME_LEN - 1);
+	req->flags = flags;
+	req->hooks = hooks;
+	req->cookie = cookie;
+}
+
+/* <dir>/<prefix><hook>; bpffs refuses names with a dot */
+void hook_pin(char *buf, size_t len, const char *dir, int h, const char *prefix)
+{
+	snprintf(buf, len, "%s/%s%s", dir, prefix, hook_names[h]);
+}
+
+/* Pins the fentry links at <dir>/<prefix><hook>. */
+int pin_fb_links(struct bpf_link **links, const char *dir, const char *prefix)
+{
+	char path[600];
+	int h, err;
+
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		if (!links[h])
+			continue;
+		hook_pin(path, sizeof(path), dir, h, prefix);
+		err = bpf_link__pin(links[h], path);
+		if (err)
+			return fail_errno(-err, "cannot pin link at %s", path);
+	}
+	return 0;
+}
+
+int attach_fb_progs(struct policy_obj *po, struct bpf_link **links)
+{
+	int h, err;
+
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		if (!(po->hooks & (1U << h)))
+			continue;
+		err_reset_libbpf();
+		links[h] = bpf_program__attach_trace(po->fb_prog[h]);
+		if (!links[h]) {
+			err = errno;
+			links[h] = NULL;
+			return fail_errno(err, "cannot attach fentry program '%s' to drvhook_fb_%s",
+					  bpf_program__name(po->fb_prog[h]),
+					  hook_names[h]);
+		}
+	}
+	return 0;
+}
+
+/* Keeps the pinned links (success) or detaches them (failure). */
+void put_links(struct bpf_link **links, int n, bool keep)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!links[i])
+			continue;
+		if (keep)
+			bpf_link__disconnect(links[i]);
+		else
+			bpf_link__unpin(links[i]);
+		bpf_link__destroy(links[i]);
+		links[i] = NULL;
+	}
+}
+
+void print_done(const char *verb, const char *dev, const char *name,
+		enum mode mode, unsigned int hooks, const char *dir,
+		bool has_cookie, __u32 cookie)
+{
+	char hs[64];
+
+	if (json_output) {
+		jsonw_start_object(jw);
+		jsonw_string_field(jw, "dev", dev);
+		jsonw_string_field(jw, "name", name);
+		jsonw_string_field(jw, "mode", mode_name(mode));
+		json_hooks("hooks", hooks);
+		if (has_cookie)
+			jsonw_uint_field(jw, "cookie", cookie);
+		if (dir)
+			jsonw_string_field(jw, "pin", dir);
+		jsonw_end_object(jw);
+		return;
+	}
+	hooks_str(hooks, hs, sizeof(hs));
+	printf("%s policy '%s' %s %s (mode %s, hooks %s)\n", verb, name,
+	       strcmp(verb, "detached") ? "on" : "from", dev, mode_name(mode), hs);
+	if (dir)
+		printf("pinned at %s\n", dir);
+}
+
+int do_attach(int argc, char **argv)
+{
+	struct bpf_link *links[DRVHOOK_NR_HOOKS] = {}, *link = NULL;
+	struct attach_opts o = {};
+	struct policy_obj po = {};
+	struct dev_info d = {};
+	struct drvhook_fb_attach req;
+	enum mode want = global_mode, mode = MODE_AUTO;
+	const char *path, *dev = NULL, *name = NULL;
+	bool registered = false, made_dir = false;
+	char dir[512], lpath[600];
+	int fd = -1, err, h;
+	struct pin_info pin;
+
+	REQ_ARGS(1);
+	path = *argv;
+	NEXT_ARG();
+	while (argc) {
+		if (argc < 2)
+			return usage_error("'%s' needs a value", *argv);
+		if (!strcmp(*argv, "dev")) {
+			dev = dev_arg(argv[1]);
+		} else if (!strcmp(*argv, "name")) {
+			name = argv[1];
+		} else if (!strcmp(*argv, "before") || !strcmp(*argv, "after")) {
+			if (o.anchor)
+				return usage_error("only one of before/after");
+			o.flags = !strcmp(*argv, "before") ? DRVHOOK_F_BEFORE :
+							     DRVHOOK_F_AFTER;
+			o.anchor = argv[1];
+		} else if (!strcmp(*argv, "mode")) {
+			err = parse_mode(argv[1], &want);
+			if (err)
+				return err;
+		} else {
+			return usage_error("unknown keyword '%s'", *argv);
+		}
+		argc -= 2;
+		argv += 2;
+	}
+	if (!dev)
+		return usage_error("policy attach needs 'dev DEV'");
+	if ((name && check_name("policy name", name)) ||
+	    (o.anchor && check_name("anchor", o.anchor)))
+		return err_code();
+
+	err = pobj_open(&po, path);
+	if (err)
+		goto out;
+	if (!name) {
+		name = pobj_default_name(&po);
+		if (strlen(name) >= DRVHOOK_NAME_LEN) {
+			err = usage_error("the policy's default name '%s' is too long: give 'name NAME'",
+					  name);
+			goto out;
+		}
+		if (check_name("policy name", name)) {
+			err = err_code();
+			goto out;
+		}
+	}
+	o.name = name;
+	o.dev = dev;
+	err = need_privs("policy attach");
+	err = err ?: need_device(dev, &d);
+	if (err)
+		goto out;
+	if (dev_policy(&d, name)) {
+		err = fail(EXIT_NAME, "policy '%s' is already attached to %s (detach it, or use policy replace)",
+			   name, dev);
+		goto out;
+	}
+	if (o.anchor && !dev_policy(&d, o.anchor)) {
+		err = fail(EXIT_NAME, "anchor policy '%s' not found on %s",
+			   o.anchor, dev);
+		goto out;
+	}
+	if (!pin_read(dev, name, &pin)) {
+		err = fail(EXIT_NAME, "%s already exists (stale pins?): 'drvhook policy detach dev %s name %s' removes them",
+			   pin.dir, dev, name);
+		goto out;
+	}
+	err = resolve_mode(want, &mode);
+	if (err)
+		goto out;
+	pin_dir(dir, sizeof(dir), dev, name);
+	err = make_pin_dir(dir);
+	if (err)
+		goto out;
+	made_dir = true;
+	o.dev_id = d.dev_id;
+
+	if (mode == MODE_STRUCT_OPS) {
+		err = pobj_prepare(&po, mode, &o);
+		err = err ?: pobj_load(&po);
+		if (err)
+			goto out;
+		err_reset_libbpf();
+		link = bpf_map__attach_struct_ops(po.st_map);
+		if (!link) {
+			err = attach_error(errno, dev, name, o.anchor, "attach");
+			link = NULL;
+			goto out;
+		}
+		snprintf(lpath, sizeof(lpath), "%s/link", dir);
+		err = bpf_link__pin(link, lpath);
+		if (err) {
+			err = fail_errno(-err, "cannot pin link at %s", lpath);
+			goto out;
+		}
+	} else {
+		err = open_dev(dev, &fd);
+		if (err)
+			goto out;
+		fill_req(&req, name, o.anchor, o.flags, po.hooks, 0);
+		if (ioctl(fd, DRVHOOK_IOC_FB_ATTACH, &req)) {
+			err = attach_error(errno, dev, name, o.anchor,
+					   "fallback attach");
+			goto out;
+		}
+		registered = true;
+		o.cookie = req.cookie;
+		err = pobj_prepare(&po, mode, &o);
+		err = err ?: pobj_load(&po);
+		err = err ?: attach_fb_progs(&po, links);
+		err = err ?: pin_fb_links(links, dir, "");
+		if (err)
+			goto out;
+	}
+	print_done("attached", dev, name, mode, po.hooks, dir,
+		   mode == MODE_FALLBACK, o.cookie);
+	err = 0;
+out:
+	if (link) {
+		if (err)
+			bpf_link__unpin(link);
+		else
+			bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+	}
+	put_links(links, DRVHOOK_NR_HOOKS, !err);
+	if (err && registered) {
+		fill_req(&req, name, NULL, 0, 0, 0);
+		if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
+			warn("cannot unregister fallback entry '%s' of %s: %s",
+			     name, dev, strerror(errno));
+	}
+	if (err && made_dir) {
+		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+			hook_pin(lpath, sizeof(lpath), dir, h, "");
+			unlink(lpath);
+		}
+		rmdir(dir);
+	}
+	if (fd >= 0)
+		close(fd);
+	pobj_close(&po);
+	dev_free(&d);
+	return err;
+}
+
+/* "dev DEV name NAME" */
+int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
+		   bool name_required)
+{
+	while (*argc >= 2) {
+		if (!strcmp(**argv, "dev"))
+			*dev = dev_arg((*argv)[1]);
+		else if (name && !strcmp(**argv, "name"))
+			*name = (*argv)[1];
+		else
+			break;
+		*argc -= 2;
+		*argv += 2;
+	}
+	if (!*dev)
+		return usage_error("expected 'dev DEV'");
+	if (name_required && !*name)
+		return usage_error("expected 'name NAME'");
+	if (name && *name)
+		return check_name("policy name", *name);
+	return 0;
+}
+
+/* Removes the pinned links of policy @p and its directory. */
+static int unpin_all(const struct pin_info *p)
+{
+	char path[600];
+	int h, err = 0;
+
+	if (p->link) {
+		snprintf(path, sizeof(path), "%s/link", p->dir);
+		if (unlink(path) && errno != ENOENT)
+			err = -errno;
+	}
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		hook_pin(path, sizeof(path), p->dir, h, "");
+		if (unlink(path) && errno != ENOENT)
+			err = -errno;
+		hook_pin(path, sizeof(path), p->dir, h, "new_");
+		unlink(path);
+	}
+	if (rmdir(p->dir) && errno != ENOENT)
+		err = err ?: -errno;
+	if (err)
+		return fail_errno(-err, "cannot remove %s", p->dir);
+	return 0;
+}
+
+static int detach_struct_ops(const struct pin_info *pin)
+{
+	char path[600];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/link", pin->dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fail_errno(errno, "cannot open pinned link %s", path);
+	/* struct_ops links detach since 6.10; before, the last close does */
+	if (bpf_link_detach(fd) && errno != EOPNOTSUPP && errno != EINVAL)
+		err = fail_errno(errno, "cannot detach link %s", path);
+	if (!err)
+		err = unpin_all(pin);
+	close(fd);
+	return err;
+}
+
+int do_detach(int argc, char **argv)
+{
+	struct drvhook_fb_attach req;
+	const char *dev = NULL, *name = NULL;
+	struct pol_line *entry = NULL;
+	struct dev_info d = {};
+	struct pin_info pin;
+	bool present, pinned;
+	enum mode mode;
+	int err, fd;
+
+	err = parse_dev_name(&argc, &argv, &dev, &name, true);
+	if (err)
+		return err;
+	if (argc)
+		return usage_error("unexpected '%s'", *argv);
+	err = need_privs("policy detach");
+	if (err)
+		return err;
+	present = !dev_read(dev, &d);
+	pinned = !pin_read(dev, name, &pin);
+	if (present)
+		entry = dev_policy(&d, name);
+	if (!present && !pinned) {
+		dev_free(&d);
+		if (!module_loaded())
+			return fail(EXIT_FEATURE, "stub module not loaded (no %s)",
+				    sysfs_root());
+		return fail(EXIT_NODEV, "device '%s' not found, and nothing pinned at %s",
+			    dev, pin.dir);
+	}
+	if (!entry && !pinned) {
+		dev_free(&d);
+		return fail(EXIT_NAME, "no policy '%s' on %s", name, dev);
+	}
+	mode = entry ? mode_of(entry->mode) :
+		       (pin.link ? MODE_STRUCT_OPS : MODE_FALLBACK);
+
+	if (present && !entry) {
+		/* the stub forgot it (module reloaded?): only pins are left */
+		err = unpin_all(&pin);
+		if (!err && !json_output)
+			printf("removed stale pins of '%s' at %s\n", name, pin.dir);
+	} else if (mode == MODE_STRUCT_OPS) {
+		if (!pinned || !pin.link)
+			err = fail(EXIT_FAIL, "struct_ops policy '%s' of %s has no pinned link in %s (attached by another tool?)",
+				   name, dev, pin.dir);
+		else
+			err = detach_struct_ops(&pin);
+	} else {
+		/* unpin: the fentry links go; then the entry */
+		if (pinned)
+			err = unpin_all(&pin);
+		if (!err && !present)
+			err = fail(EXIT_NODEV, "device '%s' absent: fentry links removed, but its fallback entry '%s' stays registered until %s is back",
+				   dev, name, dev);
+		if (!err)
+			err = open_dev(dev, &fd);
+		if (!err) {
+			fill_req(&req, name, NULL, 0, 0, 0);
+			if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
+				err = attach_error(errno, dev, name, NULL,
+						   "fallback detach");
+			close(fd);
+		}
+	}
+	if (!err) {
+		if (json_output) {
+			jsonw_start_object(jw);
+			jsonw_string_field(jw, "dev", dev);
+			jsonw_string_field(jw, "name", name);
+			jsonw_string_field(jw, "mode", mode_name(mode));
+			jsonw_bool_field(jw, "detached", true);
+			jsonw_end_object(jw);
+		} else {
+			printf("detached policy '%s' from %s (mode %s)\n", name,
+			       dev, mode_name(mode));
+		}
+	}
+	dev_free(&d);
+	return err;
+}
