@@ -4,6 +4,7 @@
 #   make deps       install the Debian packages everything needs (root)
 #   make check      host tests, then the guest tests on every Debian kernel
 #                   (KERNELS="bookworm trixie trixie-backports" picks a subset)
+#   make check-full  the same, plus the shuffled-layout stub on every kernel
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
@@ -14,11 +15,17 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 
-all: $(BPF_OBJS) loader $(BUILD)/edutest $(BUILD)/jsoncheck
+all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
+	$(BUILD)/jsoncheck
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# test_basic without CO-RE: must fail against the shuffled-layout stub
+$(BUILD)/bpf-nocore/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
 
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
@@ -37,6 +44,9 @@ deps:
 check: deps
 	selftests/check.sh
 
+check-full: deps
+	SHUFFLED_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
+
 demo: deps
 	selftests/demo.sh
 
@@ -44,7 +54,7 @@ vm: deps
 	selftests/vm.sh $(KERNEL)
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader deps check demo vm clean
+.PHONY: all loader deps check check-full demo vm clean

@@ -31,10 +31,18 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
-/* The stub's ABI, relocated against the stub module's BTF (CO-RE). */
+/*
+ * The stub's ABI, relocated against the stub module's BTF (CO-RE).
+ * DRVHOOK_NO_CORE builds plain accesses instead: only to prove the layout
+ * tests can fail (make check's shuffled-layout run).
+ */
+#ifndef DRVHOOK_NO_CORE
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+#endif
 #include "drvhook.h"
+#ifndef DRVHOOK_NO_CORE
 #pragma clang attribute pop
+#endif
 
 #include "drvhook_compat.bpf.h"
 

@@ -18,12 +18,67 @@ struct cred {
 	kuid_t euid;
 };
 
+/*
+ * The caller's cgroup on the default (v2) hierarchy:
+ * task->cgroups->dfl_cgrp->kn, whose id is the cgroup id (the inode
+ * number of its directory in cgroup2fs, bpf_get_current_cgroup_id()).
+ * Same names on 6.1, 6.12 and 7.3.
+ */
+struct kernfs_node {
+	struct kernfs_node *__parent;	/* >= 6.15: see drvhook_kn_parent() */
+	__u64 id;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+};
+
 struct task_struct {
 	int pid;
 	int tgid;
 	const struct cred *cred;
+	struct css_set *cgroups;
 	char comm[16];
 };
+
+/*
+ * Shim, kernels <= 6.14 (bookworm 6.1, trixie 6.12): kernfs_node's parent
+ * pointer was 'parent'. 6.15 made it RCU-protected and renamed it
+ * '__parent' ("kernfs: Use RCU to access kernfs_node::parent"); 7.3 has
+ * only '__parent'. The ___old flavor names the old field for CO-RE.
+ */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+};
 #pragma clang attribute pop
+
+/* Which field drvhook_kn_parent() reads on this kernel. */
+#define DRVHOOK_KN_PARENT_OLD	1	/* kernfs_node.parent   (<= 6.14) */
+#define DRVHOOK_KN_PARENT_NEW	2	/* kernfs_node.__parent (>= 6.15) */
+
+static __always_inline int drvhook_kn_parent_flavor(void)
+{
+	struct kernfs_node *kn = 0;
+
+	return bpf_core_field_exists(kn->__parent) ? DRVHOOK_KN_PARENT_NEW :
+						      DRVHOOK_KN_PARENT_OLD;
+}
+
+/*
+ * The parent of a kernfs node (a cgroup's parent cgroup), on every kernel.
+ * @kn is a BTF pointer (from bpf_get_current_task_btf()); plain loads,
+ * relocated by CO-RE, checked by the verifier. The branch for the field
+ * this kernel lacks is dead after relocation and never verified.
+ */
+static __always_inline struct kernfs_node *drvhook_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return kn->__parent;
+	return ((struct kernfs_node___old *)kn)->parent;
+}
 
 #endif

@@ -188,7 +188,6 @@ int main(int argc, char **argv)
 		}
 	}
 	err_init_libbpf();
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 
 	if (version)
 		ret = do_version();

@@ -7,6 +7,7 @@
 #   INJECT_WARN=1   the stub WARNs at probe       } must turn the run red
 #   CHECK_OUT=dir   results folder (default build/check)
 #   HOST_TESTS=0    skip the host tests (the harness self-test uses it)
+#   SHUFFLED_KERNELS="trixie"  kernels that also run the shuffled-layout stub
 #   MODES="auto forced-fallback"  attach modes per kernel (auto: the default
 #                   mode; forced-fallback runs only where auto is struct_ops)
 #
@@ -56,6 +57,8 @@ stage host-tests "$t"
 payload=$out/payload
 mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
 cp "$repo"/build/bpf/*.bpf.o "$payload/drvhook/bpf/"
+mkdir -p "$payload/drvhook/bpf-nocore"
+cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/jsoncheck" /usr/sbin/bpftool \
 	"$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
@@ -84,6 +87,7 @@ run_kernel() {
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		die "initramfs for $name failed"
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
+	ap="$ap drvhook.layout=$layout"
 	rc=0
 	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 \
 		--timeout 900 --append "$ap" 2>"$log/vm.err" || rc=$?
@@ -121,9 +125,17 @@ for suite in $kernels; do
 		{ tail -20 "$out/kmod-$suite.log" >&2; }
 	stage "$suite-kmod" "$t"
 	t=$(now)
-	for mode in ${MODES:-auto forced-fallback}; do
-		[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
-		run_kernel "$suite" "$mode" plain
+	layouts=plain
+	case " ${SHUFFLED_KERNELS-trixie} " in *" $suite "*)
+		"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/shuffled" DRVHOOK_LAYOUT=shuffled \
+			>"$out/kmod-$suite-shuffled.log" 2>&1 || tail -20 "$out/kmod-$suite-shuffled.log" >&2
+		layouts="plain shuffled" ;;
+	esac
+	for layout in $layouts; do
+		for mode in ${MODES:-auto forced-fallback}; do
+			[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
+			run_kernel "$suite" "$mode" "$layout"
+		done
 	done
 	stage "$suite-guests" "$t"
 done

@@ -15,6 +15,16 @@
  *                                  fails: prints that error (unplug tests)
  *   edutest outcomes DEV N COUNT   COUNT factorials of N: prints each
  *                                  distinct outcome with its count
+ *   edutest pings DEV COUNT [PAUSE_MS COUNT2]
+ *                                  COUNT pings on one open file (one
+ *                                  process): prints "ok=N eagain=N other=N";
+ *                                  then, after PAUSE_MS, COUNT2 more, on the
+ *                                  same line (rate limit tests)
+ *   edutest dmasum DEV SEED [LEN]  LEN bytes (default 4096) written and
+ *                                  read back by DMA: prints "same" or
+ *                                  "differ", then the data's sum and xor of
+ *                                  64-bit little-endian words (a partial
+ *                                  last word zero-padded), in decimal
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -153,6 +163,52 @@ static int cmd_outcomes(int fd, unsigned int n, int count)
 	return 0;
 }
 
+static void pings(int fd, int count)
+{
+	int i, ok = 0, eagain = 0, other = 0;
+
+	for (i = 0; i < count; i++) {
+		uint64_t v = i;
+
+		if (!ioctl(fd, EDU_IOC_PING, &v))
+			ok++;
+		else if (errno == EAGAIN)
+			eagain++;
+		else
+			other++;
+	}
+	printf("ok=%d eagain=%d other=%d", ok, eagain, other);
+}
+
+static int cmd_dmasum(int fd, unsigned int seed, unsigned int len)
+{
+	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
+	struct edu_dma d = { .len = len };
+	uint64_t sum = 0, x = 0, w;
+	unsigned int i, j;
+
+	if (!len || len > EDU_DMA_SIZE)
+		return printf("error EINVAL\n"), 1;
+	srand(seed);
+	for (i = 0; i < len; i++)
+		out[i] = rand();
+	d.buf = (uintptr_t)out;
+	if (ioctl(fd, EDU_IOC_DMA_TO, &d))
+		return printf("error %s\n", errname(errno)), 1;
+	d.buf = (uintptr_t)in;
+	if (ioctl(fd, EDU_IOC_DMA_FROM, &d))
+		return printf("error %s\n", errname(errno)), 1;
+	for (i = 0; i < len; i += 8) {
+		for (w = 0, j = 0; j < 8 && i + j < len; j++)
+			w |= (uint64_t)in[i + j] << (8 * j);
+		sum += w;
+		x ^= w;
+	}
+	printf("%s sum=%llu xor=%llu\n", memcmp(in, out, len) ? "differ" : "same",
+	       (unsigned long long)sum, (unsigned long long)x);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -189,6 +245,17 @@ int main(int argc, char **argv)
 		return cmd_dma(fd, argc > 3 ? atoi(argv[3]) : 1);
 	} else if (!strcmp(cmd, "outcomes") && argc > 4) {
 		return cmd_outcomes(fd, strtoul(argv[3], NULL, 0), atoi(argv[4]));
+	} else if (!strcmp(cmd, "pings") && argc > 3) {
+		pings(fd, atoi(argv[3]));
+		if (argc > 5) {
+			usleep(atoi(argv[4]) * 1000);
+			printf(" ");
+			pings(fd, atoi(argv[5]));
+		}
+		printf("\n");
+	} else if (!strcmp(cmd, "dmasum") && argc > 3) {
+		return cmd_dmasum(fd, atoi(argv[3]),
+				  argc > 4 ? strtoul(argv[4], NULL, 0) : EDU_DMA_SIZE);
 	} else if (!strcmp(cmd, "until-error")) {
 		struct edu_fact f = { .in = 5 };
 

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * quirks: a device quirk table, applied at probe. Each entry matches the
+ * device identification register (under a mask) and the PCI revision
+ * (QUIRK_ANY_REV: any) and gives the DRVHOOK_QUIRK_* the stub must apply;
+ * the first match wins. A table in a policy, not in the driver: adding a
+ * broken revision is a policy update, no kernel module rebuild.
+ *
+ * The table: QEMU's edu 1.0 (ident 0x010000ed) is run polled
+ * (DRVHOOK_QUIRK_POLL, no interrupt at all): e.g. a platform whose MSI
+ * routing is broken. A hypothetical edu 0.x revision 0 gets legacy INTx.
+ *
+ * Quirks act at probe: attach, then unbind and bind the device (policies
+ * stay attached to the device id across rebinds).
+ */
+#include "drvhook.bpf.h"
+
+#define QUIRK_ANY_REV	0xffffffffU
+
+struct quirk {
+	__u32 ident;
+	__u32 ident_mask;
+	__u32 revision;
+	__u32 quirks;
+};
+
+static const struct quirk quirk_table[] = {
+	{ 0x010000ed, 0xffffffff, QUIRK_ANY_REV, DRVHOOK_QUIRK_POLL },
+	{ 0x000000ed, 0xff0000ff, 0,		 DRVHOOK_QUIRK_NO_MSI },
+};
+
+#define NR_QUIRKS (sizeof(quirk_table) / sizeof(quirk_table[0]))
+
+DRVHOOK_PROBE(quirks_probe, probe)
+{
+	__u32 ident = probe->dev.hw_ident, rev = probe->dev.revision;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < NR_QUIRKS; i++) {
+		const struct quirk *q = &quirk_table[i];
+
+		if ((ident & q->ident_mask) != q->ident)
+			continue;
+		if (q->revision != QUIRK_ANY_REV && q->revision != rev)
+			continue;
+		drvhook_write(probe, quirks, probe->quirks | q->quirks);
+		break;
+	}
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct drvhook_ops quirks = {
+	.probe = (void *)quirks_probe,
+	.name = "quirks",
+};
