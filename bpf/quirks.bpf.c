@@ -24,7 +24,12 @@ struct quirk {
 	__u32 quirks;
 };
 
-static const struct quirk quirk_table[] = {
+/*
+ * A global const volatile, so that it lands in .rodata with its BTF (and
+ * a loader could patch it before load): a static const array goes to
+ * .rodata.cst* with clang 14, which the kernel refuses as overlapping BTF.
+ */
+const volatile struct quirk quirk_table[] = {
 	{ 0x010000ed, 0xffffffff, QUIRK_ANY_REV, DRVHOOK_QUIRK_POLL },
 	{ 0x000000ed, 0xff0000ff, 0,		 DRVHOOK_QUIRK_NO_MSI },
 };
@@ -38,7 +43,7 @@ DRVHOOK_PROBE(quirks_probe, probe)
 
 #pragma unroll
 	for (i = 0; i < NR_QUIRKS; i++) {
-		const struct quirk *q = &quirk_table[i];
+		const volatile struct quirk *q = &quirk_table[i];
 
 		if ((ident & q->ident_mask) != q->ident)
 			continue;

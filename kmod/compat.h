@@ -17,11 +17,11 @@
 #define DRVHOOK_HAVE_STRUCT_OPS \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
 
-/* struct_ops reg/unreg/update get the bpf_link: 6.11. */
+/* struct_ops reg/unreg/update get the bpf_link as last argument: 6.11. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define DRVHOOK_LINK_PARAM	, struct bpf_link *link
+#define DRVHOOK_OPS_ARGS(...)	(__VA_ARGS__, struct bpf_link *link)
 #else
-#define DRVHOOK_LINK_PARAM
+#define DRVHOOK_OPS_ARGS(...)	(__VA_ARGS__)
 #endif
 
 /* bpf_prog.sleepable moved out of bpf_prog_aux: 6.10. */
@@ -39,7 +39,7 @@
 
 /* __bpf_kfunc: 6.3. */
 #ifndef __bpf_kfunc
-#define __bpf_kfunc		__used noinline
+#define __bpf_kfunc		noinline
 #endif
 
 /* __bpf_kfunc_start_defs: 6.7 (-Wmissing-prototypes is on since 6.8). */

@@ -422,6 +422,8 @@ static int edu_probe_hook(struct edu *edu)
 	return 0;
 }
 
+static const char * const edu_irq_modes[] = { "polling", "INTx", "MSI" };
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct edu *edu;
@@ -487,8 +489,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->hd.dev = &edu->cdev_dev;
 	pci_set_drvdata(pdev, edu);
 	dev_info(&pdev->dev, "%s: ident %#x, %s\n", dev_name(&edu->cdev_dev),
-		 edu->hd.info.hw_ident,
-		 (const char *[]){ "polling", "INTx", "MSI" }[edu->irq_mode]);
+		 edu->hd.info.hw_ident, edu_irq_modes[edu->irq_mode]);
 	return 0;
 
 err_irq:

@@ -174,7 +174,7 @@ static struct drvhook_entry *ops_entry_find(struct drvhook_ops *ops)
 	return NULL;
 }
 
-static int ops_reg(void *kdata DRVHOOK_LINK_PARAM)
+static int ops_reg DRVHOOK_OPS_ARGS(void *kdata)
 {
 	struct drvhook_ops *ops = kdata;
 	struct drvhook_entry *e;
@@ -191,7 +191,7 @@ static int ops_reg(void *kdata DRVHOOK_LINK_PARAM)
 	return err;
 }
 
-static void ops_unreg(void *kdata DRVHOOK_LINK_PARAM)
+static void ops_unreg DRVHOOK_OPS_ARGS(void *kdata)
 {
 	struct drvhook_entry *e;
 
@@ -203,7 +203,7 @@ static void ops_unreg(void *kdata DRVHOOK_LINK_PARAM)
 }
 
 /* Link update: the new policy takes the old one's place atomically. */
-static int ops_update(void *kdata, void *old_kdata DRVHOOK_LINK_PARAM)
+static int ops_update DRVHOOK_OPS_ARGS(void *kdata, void *old_kdata)
 {
 	struct drvhook_ops *ops = kdata, *old_ops = old_kdata;
 	struct drvhook_entry *e, *old;

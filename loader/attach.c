@@ -182,7 +182,7 @@ int do_attach(int argc, char **argv)
 	const char *path, *dev = NULL, *name = NULL;
 	bool registered = false, made_dir = false;
 	char dir[512], lpath[600];
-	int fd = -1, err, h;
+	int fd = -1, err;
 	struct pin_info pin;
 
 	REQ_ARGS(1);
@@ -318,13 +318,9 @@ out:
 			warn("cannot unregister fallback entry '%s' of %s: %s",
 			     name, dev, strerror(errno));
 	}
-	if (err && made_dir) {
-		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-			hook_pin(lpath, sizeof(lpath), dir, h, "");
-			unlink(lpath);
-		}
+	/* the links unpinned themselves: the directory is empty */
+	if (err && made_dir)
 		rmdir(dir);
-	}
 	if (fd >= 0)
 		close(fd);
 	pobj_close(&po);

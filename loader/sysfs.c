@@ -417,19 +417,30 @@ bool is_bpffs(const char *path)
 
 /*
  * Creates the pin directory of a policy, mounting bpffs at /sys/fs/bpf
- * first if nothing is mounted there (as bpftool does).
+ * first if nothing is mounted there (as bpftool does). The directory
+ * itself must be new: an existing one belongs to another attach.
  */
 int make_pin_dir(const char *dir)
 {
+	char parent[512], *slash;
 	int err;
 
 	if (!getenv("DRVHOOK_BPFFS") && !is_bpffs("/sys/fs/bpf") &&
 	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
 		return fail_errno(errno, "no bpffs at /sys/fs/bpf, and mounting one failed");
-	err = mkdir_p(dir);
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	err = mkdir_p(parent);
 	if (err)
-		return fail_errno(-err, "cannot create %s", dir);
-	return 0;
+		return fail_errno(-err, "cannot create %s", parent);
+	if (!mkdir(dir, 0700))
+		return 0;
+	if (errno == EEXIST)
+		return fail(EXIT_NAME, "%s already exists (another attach, or stale pins: 'policy detach' removes them)",
+			    dir);
+	return fail_errno(errno, "cannot create %s", dir);
 }
 
 bool bpf_stats_enabled(void)
