@@ -10,6 +10,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -177,11 +178,24 @@ void drvhook_chain_count(struct drvhook_entry *e, int delta)
 			WRITE_ONCE(c->nr[h], c->nr[h] + delta);
 }
 
+/* [A-Za-z0-9_-]+, so that sysfs lines and bpffs pin paths can carry it. */
+static bool name_valid(const char *name)
+{
+	size_t i, len = strnlen(name, DRVHOOK_NAME_LEN);
+
+	if (!len || len == DRVHOOK_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
 struct drvhook_entry *drvhook_entry_alloc(const char *name, u32 hooks)
 {
 	struct drvhook_entry *e;
 
-	if (!name[0] || strnlen(name, DRVHOOK_NAME_LEN) == DRVHOOK_NAME_LEN)
+	if (!name_valid(name))
 		return ERR_PTR(-EINVAL);
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
