@@ -209,13 +209,12 @@ static int do_help(int argc, char **argv)
 
 int do_device(int argc, char **argv)
 {
-	if (argc < 1)
-		return do_list(0, NULL);
-	if (is_prefix(*argv, "help"))
-		return do_help(argc - 1, argv + 1);
-	if (is_prefix(*argv, "list"))
-		return do_list(argc - 1, argv + 1);
-	if (is_prefix(*argv, "show"))
-		return do_show(argc - 1, argv + 1);
-	return usage_error("unknown command 'device %s'", *argv);
+	static const struct cmd cmds[] = {
+		{ "help", do_help },
+		{ "list", do_list },
+		{ "show", do_show },
+		{ NULL, NULL }
+	};
+
+	return cmd_select(cmds, argc, argv, do_list, "device");
 }

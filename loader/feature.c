@@ -249,9 +249,11 @@ static int do_help(int argc, char **argv)
 
 int do_feature(int argc, char **argv)
 {
-	if (argc < 1 || is_prefix(*argv, "help"))
-		return do_help(argc, argv);
-	if (is_prefix(*argv, "probe"))
-		return do_probe(argc - 1, argv + 1);
-	return usage_error("unknown command 'feature %s'", *argv);
+	static const struct cmd cmds[] = {
+		{ "help", do_help },
+		{ "probe", do_probe },
+		{ NULL, NULL }
+	};
+
+	return cmd_select(cmds, argc, argv, do_help, "feature");
 }

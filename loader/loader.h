@@ -48,6 +48,16 @@ extern enum mode global_mode;
 extern json_writer_t *jw;
 
 bool is_prefix(const char *pfx, const char *str);
+
+/* One OBJECT's commands, bpftool style: a unique prefix selects one. */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/* Runs the command argv[0] names, or @dflt when there is none. */
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*dflt)(int argc, char **argv), const char *object);
 int usage_error(const char *fmt, ...) __printf(1, 2);
 /* Shifts argc/argv; fails the command with a usage error when empty. */
 #define NEXT_ARG()	({ argc--; argv++; })

@@ -97,11 +97,6 @@ static int do_version(void)
 	return 0;
 }
 
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-};
-
 static const struct cmd objects[] = {
 	{ "help", do_help },
 	{ "device", do_device },
@@ -111,6 +106,19 @@ static const struct cmd objects[] = {
 	{ "version", NULL },
 	{ NULL, NULL }
 };
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*dflt)(int argc, char **argv), const char *object)
+{
+	const struct cmd *c;
+
+	if (argc < 1)
+		return dflt(0, NULL);
+	for (c = cmds; c->name; c++)
+		if (is_prefix(*argv, c->name))
+			return c->fn(argc - 1, argv + 1);
+	return usage_error("unknown command '%s %s'", object, *argv);
+}
 
 static int dispatch(int argc, char **argv)
 {
