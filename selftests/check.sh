@@ -104,6 +104,7 @@ run_kernel() {
 	echo "kernel $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
 		sed 's/ splats=0$//'
 	grep -aE '^not ok' "$log/tap.txt" | sed 's/^/  /'
+	grep -aE '^# portability:' "$log/tap.txt" | sed 's/^# /  /'
 	grep -aE '# SKIP' "$log/tap.txt" | sed 's/^ok [0-9]* - /  skip: /'
 	[ $rc = 100 ] && sed 's/^/  splat: /' "$log/vm.err" | grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection' | head -5
 	[ $rc = 101 ] && echo "  guest died or hung: see $log/console.log"

@@ -10,7 +10,7 @@ suite=${KERNEL:-trixie-backports}
 w=$repo/build/demo
 
 make -s -C "$repo" all
-"$S/kernel.sh" fetch "$suite" >&2
+"$S/kernel.sh" fetch "$suite" >/dev/null
 "$S/buildroot.sh" "$suite" >/dev/null
 "$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >/dev/null 2>&1
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests"
@@ -34,7 +34,7 @@ run edutest fact edu0 13
 run edutest fact edu0 12
 run edutest fact edu1 13
 say "what bpftool sees"
-run bpftool struct_ops list
+run bpftool map show	# struct_ops map (bpftool 7.5 struct_ops list crashes on module types)
 run bpftool link show
 run bpftool prog show name fact_guard_request
 say "detach: the default is back"

@@ -10,7 +10,7 @@ suite=${1:-trixie-backports}
 w=$repo/build/vm/$suite
 
 make -s -C "$repo" all
-"$S/kernel.sh" fetch "$suite" >&2
+"$S/kernel.sh" fetch "$suite" >/dev/null
 "$S/buildroot.sh" "$suite" >/dev/null
 "$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >/dev/null
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests" "$w/root/etc/profile.d"
