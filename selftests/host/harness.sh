@@ -9,6 +9,7 @@ echo "TAP version 13"
 for inject in INJECT_FAIL INJECT_WARN; do
 	n=$((n + 1))
 	out=$repo/build/check-harness/$inject
+	mkdir -p "$out"
 	rc=0
 	env "$inject=1" KERNELS="$suite" TESTS=device CHECK_OUT="$out" \
 		HOST_TESTS=0 MODES=auto "$repo/selftests/check.sh" >"$out.log" 2>&1 || rc=$?
