@@ -51,7 +51,7 @@ void json_policy_line(const char *dev, const struct pol_line *p)
 static void json_device(const struct dev_info *d)
 {
 	char hooks[sizeof(d->hooks)], *tok, *save = NULL;
-	int h, i;
+	int i;
 
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "dev", d->name);
@@ -63,11 +63,7 @@ static void json_device(const struct dev_info *d)
 	     tok = strtok_r(NULL, " ", &save))
 		jsonw_string(jw, tok);
 	jsonw_end_array(jw);
-	jsonw_name(jw, "clamped");
-	jsonw_start_object(jw);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		jsonw_uint_field(jw, hook_names[h], d->clamped[h]);
-	jsonw_end_object(jw);
+	json_hook_counts("clamped", d->clamped);
 	jsonw_name(jw, "policies");
 	jsonw_start_array(jw);
 	for (i = 0; i < d->npols; i++) {
@@ -192,10 +188,8 @@ static int do_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (json_output) {
-		jsonw_null(jw);
+	if (help_json())
 		return 0;
-	}
 	printf("Usage: drvhook [OPTIONS] device { list | show DEV }\n"
 	       "       drvhook device help\n"
 	       "\n"

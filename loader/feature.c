@@ -234,10 +234,8 @@ static int do_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (json_output) {
-		jsonw_null(jw);
+	if (help_json())
 		return 0;
-	}
 	printf("Usage: drvhook [OPTIONS] feature probe\n"
 		"       drvhook feature help\n"
 		"\n"

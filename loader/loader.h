@@ -96,6 +96,8 @@ extern const char *const hook_names[DRVHOOK_NR_HOOKS];
 int hook_by_name(const char *name);
 void hooks_str(unsigned int mask, char *buf, size_t len);
 void json_hooks(const char *key, unsigned int mask);
+void json_hook_counts(const char *key, const unsigned long long *v);
+bool help_json(void);
 
 /* privileges */
 bool have_bpf_privs(void);

@@ -296,10 +296,8 @@ static int do_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (json_output) {
-		jsonw_null(jw);
+	if (help_json())
 		return 0;
-	}
 	printf("Usage: drvhook [OPTIONS] policy attach OBJ dev DEV [name NAME]\n"
 	       "                        [{ before | after } NAME] [mode MODE]\n"
 	       "       drvhook [OPTIONS] policy detach dev DEV name NAME\n"

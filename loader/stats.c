@@ -164,21 +164,29 @@ int policy_progs(const struct pin_info *pin, struct prog_stat *ps, int *n,
 	return err;
 }
 
+/* The stats of the program serving hook @h, if the policy has one. */
+static const struct prog_stat *stat_of(const struct prog_stat *ps, int n, int h)
+{
+	const struct prog_stat *s = NULL;
+	int j;
+
+	for (j = 0; j < n; j++)
+		if (ps[j].hook == h)
+			s = &ps[j];
+	return s;
+}
+
 static void json_dev_stats(const struct dev_info *d, bool privs)
 {
 	struct prog_stat ps[DRVHOOK_NR_HOOKS];
 	struct pin_info pin;
 	__u32 map_id;
-	int i, j, h, n;
+	int i, h, n;
 
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "dev", d->name);
 	jsonw_uint_field(jw, "dev_id", d->dev_id);
-	jsonw_name(jw, "clamped");
-	jsonw_start_object(jw);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		jsonw_uint_field(jw, hook_names[h], d->clamped[h]);
-	jsonw_end_object(jw);
+	json_hook_counts("clamped", d->clamped);
 	jsonw_name(jw, "policies");
 	jsonw_start_array(jw);
 	for (i = 0; i < d->npols; i++) {
@@ -194,13 +202,10 @@ static void json_dev_stats(const struct dev_info *d, bool privs)
 		jsonw_name(jw, "hooks");
 		jsonw_start_object(jw);
 		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-			const struct prog_stat *s = NULL;
+			const struct prog_stat *s = stat_of(ps, n, h);
 
 			if (!(p->hooks & (1U << h)))
 				continue;
-			for (j = 0; j < n; j++)
-				if (ps[j].hook == h)
-					s = &ps[j];
 			jsonw_name(jw, hook_names[h]);
 			jsonw_start_object(jw);
 			jsonw_uint_field(jw, "runs", p->runs[h]);
@@ -234,7 +239,7 @@ static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 	struct pin_info pin;
 	struct table *t;
 	__u32 map_id;
-	int i, j, h, n;
+	int i, h, n;
 	bool first;
 
 	printf("%s (dev_id %u): clamped verdicts:", d->name, d->dev_id);
@@ -255,13 +260,10 @@ static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 			policy_progs(&pin, ps, &n, &map_id);
 		first = true;
 		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-			const struct prog_stat *s = NULL;
+			const struct prog_stat *s = stat_of(ps, n, h);
 
 			if (!(p->hooks & (1U << h)))
 				continue;
-			for (j = 0; j < n; j++)
-				if (ps[j].hook == h)
-					s = &ps[j];
 			snprintf(runs, sizeof(runs), "%llu", p->runs[h]);
 			snprintf(nz, sizeof(nz), "%llu", p->nonzero[h]);
 			snprintf(cl, sizeof(cl), "%llu", p->clamped);
@@ -337,10 +339,8 @@ static int do_show(const char *dev)
 
 static int do_help(void)
 {
-	if (json_output) {
-		jsonw_null(jw);
+	if (help_json())
 		return 0;
-	}
 	printf("Usage: drvhook [OPTIONS] stats [dev DEV]\n"
 	       "       drvhook stats help\n"
 	       "\n"

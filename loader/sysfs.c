@@ -57,6 +57,26 @@ void json_hooks(const char *key, unsigned int mask)
 	jsonw_end_array(jw);
 }
 
+/* Help in JSON mode: null, like bpftool. True when that was printed. */
+bool help_json(void)
+{
+	if (json_output)
+		jsonw_null(jw);
+	return json_output;
+}
+
+/* "key": {"<hook>": v[hook], ...} for every hook */
+void json_hook_counts(const char *key, const unsigned long long *v)
+{
+	int h;
+
+	jsonw_name(jw, key);
+	jsonw_start_object(jw);
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
+		jsonw_uint_field(jw, hook_names[h], v[h]);
+	jsonw_end_object(jw);
+}
+
 const char *sysfs_root(void)
 {
 	const char *s = getenv("DRVHOOK_SYSFS");
