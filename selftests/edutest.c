@@ -13,8 +13,9 @@
  *   edutest open DEV               open read-write: "ok" or the error
  *   edutest until-error DEV        factorials on one open file until one
  *                                  fails: prints that error (unplug tests)
- *   edutest outcomes DEV N COUNT   COUNT factorials of N: prints each
- *                                  distinct outcome with its count
+ *   edutest outcomes DEV N COUNT   COUNT factorials of N (COUNT 0: until
+ *                                  SIGUSR1): prints each distinct outcome
+ *                                  with its count
  *   edutest pings DEV COUNT [PAUSE_MS COUNT2]
  *                                  COUNT pings on one open file (one
  *                                  process): prints "ok=N eagain=N other=N";
@@ -28,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,12 +141,20 @@ static int cmd_load(const char *dev, int procs, int count)
 	return 0;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig __attribute__((unused)))
+{
+	stop = 1;
+}
+
 static int cmd_outcomes(int fd, unsigned int n, int count)
 {
 	struct { long long v; int n; } seen[16];
 	int i, j, nseen = 0;
 
-	for (i = 0; i < count; i++) {
+	signal(SIGUSR1, on_stop);
+	for (i = 0; count ? i < count : !stop; i++) {
 		struct edu_fact f = { .in = n };
 		long long v = ioctl(fd, EDU_IOC_FACT, &f) ? -errno : (long long)f.out;
 

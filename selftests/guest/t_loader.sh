@@ -42,10 +42,13 @@ expect_match "bpftool btf dump of the stub module shows the hook types" \
 
 # replace under load: every request sees test_basic (3 -> 4) or
 # test_double (3 -> 6), never the default (3).
-edutest outcomes edu0 3 30000 >/tmp/outcomes &
+edutest outcomes edu0 3 0 >/tmp/outcomes &
+load=$!
 sleep 0.3
 out=$(run_rc drvhook policy replace dev edu0 name test_basic $BPF/test_double.bpf.o)
-wait
+sleep 0.3
+kill -USR1 $load
+wait $load
 expect_match "replace test_basic by test_double" "rc=0" "$out"
 res=$(sort /tmp/outcomes | tr '\n' ' ')
 bad=$(grep -v -e "^$(fact 4):" -e "^$(fact 6):" /tmp/outcomes)
