@@ -14,9 +14,11 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+UNIT_POLICIES := fact_guard admission ratelimit checksum irq_coalesce quirks
+UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(UNIT_POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/jsoncheck
+	$(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
@@ -26,6 +28,18 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 $(BUILD)/bpf-nocore/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
+
+# The policies' host build for make check's unit tests (selftests/unit/):
+# each hook body also as a BPF_PROG_TEST_RUN-able syscall program.
+
+$(BUILD)/bpf-host/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h selftests/unit/*.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -DDRVHOOK_HOST_TEST -Iselftests/unit -c $< -o $@
+
+$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -Iinclude -Iloader \
+		selftests/unit/policytest.c loader/vars.c -o $@ -static -lbpf -lelf -lz -lzstd
 
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
@@ -54,7 +68,7 @@ vm: deps
 	selftests/vm.sh $(KERNEL)
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
 .PHONY: all loader deps check check-full demo vm clean

@@ -46,6 +46,12 @@
 
 #include "drvhook_compat.bpf.h"
 
+/* Fallback mode: the loader sets the cookie the stub gave this policy. */
+const volatile __u32 drvhook_fb_cookie = 0;
+
+#ifdef DRVHOOK_HOST_TEST
+#include "drvhook_hosttest.bpf.h"	/* make check's host unit tests */
+#else
 /* Scalar-only kfuncs: they act on the hook running on this CPU. */
 extern int drvhook_fb_verdict(int verdict) __ksym;
 extern int drvhook_ctx_write(__u32 off, __u32 size, __u64 val) __ksym;
@@ -53,23 +59,24 @@ extern __u32 drvhook_data_len(void) __ksym;
 extern __u64 drvhook_data_load(__u32 off) __ksym;
 extern int drvhook_data_store(__u32 off, __u64 val) __ksym;
 
-/* Fallback mode: the loader sets the cookie the stub gave this policy. */
-const volatile __u32 drvhook_fb_cookie = 0;
+#define __DRVHOOK_TWIN(hook, ctx_t, name, ctx)					\
+SEC("fentry/drvhook_fb_" #hook)							\
+int BPF_PROG(name##__fb, ctx_t *ctx)						\
+{										\
+	if (ctx->fb_cookie == drvhook_fb_cookie)				\
+		drvhook_fb_verdict(__drvhook_body_##name(ctx, true));		\
+	return 0;								\
+}
+#endif
 
 #define __DRVHOOK_DEFINE(hook, ctx_t, name, ctx)				\
 static __always_inline int __drvhook_body_##name(ctx_t *ctx, const bool __drvhook_fb);	\
 SEC("struct_ops/" #hook)							\
 int BPF_PROG(name, ctx_t *ctx)							\
 {										\
-	return __drvhook_body_##name(ctx, false);						\
+	return __drvhook_body_##name(ctx, false);				\
 }										\
-SEC("fentry/drvhook_fb_" #hook)						\
-int BPF_PROG(name##__fb, ctx_t *ctx)						\
-{										\
-	if (ctx->fb_cookie == drvhook_fb_cookie)				\
-		drvhook_fb_verdict(__drvhook_body_##name(ctx, true));			\
-	return 0;								\
-}										\
+__DRVHOOK_TWIN(hook, ctx_t, name, ctx)						\
 static __always_inline int __drvhook_body_##name(ctx_t *ctx, const bool __drvhook_fb)
 
 #define DRVHOOK_PROBE(name, ctx) \

@@ -71,14 +71,42 @@ static __always_inline int drvhook_kn_parent_flavor(void)
 /*
  * The parent of a kernfs node (a cgroup's parent cgroup), on every kernel.
  * @kn is a BTF pointer (from bpf_get_current_task_btf()); plain loads,
- * relocated by CO-RE, checked by the verifier. The branch for the field
- * this kernel lacks is dead after relocation and never verified.
+ * relocated by CO-RE, checked by the verifier. Each flavor's load is in
+ * its own subprogram: only the one for this kernel's field is called, and
+ * the other (whose relocation libbpf poisoned) is never verified. Inline,
+ * clang may hoist a poisoned offset out of its branch (it did, in a loop).
  */
+static __noinline struct kernfs_node *__drvhook_kn_parent_new(struct kernfs_node *kn)
+{
+	return kn->__parent;
+}
+
+static __noinline struct kernfs_node *__drvhook_kn_parent_old(struct kernfs_node___old *kn)
+{
+	return kn->parent;
+}
+
 static __always_inline struct kernfs_node *drvhook_kn_parent(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(kn->__parent))
-		return kn->__parent;
-	return ((struct kernfs_node___old *)kn)->parent;
+		return __drvhook_kn_parent_new(kn);
+	return __drvhook_kn_parent_old((struct kernfs_node___old *)kn);
 }
+
+/*
+ * Optional kfuncs: declare the kfunc __ksym __weak and its flag with
+ * DRVHOOK_KFUNC_FLAG(), and call it only under drvhook_kfunc_exists().
+ * libbpf turns calls to a kfunc the kernel lacks into dead, poisoned
+ * calls; the flag keeps them dead.
+ *
+ * Shim, kernels < 6.4 (bookworm 6.1): bpf_ksym_exists() cannot test a
+ * kfunc there: it loads the kfunc's BTF id with ld_imm64, which 6.1
+ * refuses for any kfunc it has ("isn't KIND_VAR"; 6.4 allowed it). So
+ * the loader sets the .rodata flag drvhook_kfunc_<name> from the
+ * kernel's BTF instead, on every kernel. A loader that does not know the
+ * flag leaves it 0: the policy takes its path without the kfunc.
+ */
+#define DRVHOOK_KFUNC_FLAG(name)	const volatile bool drvhook_kfunc_##name = false
+#define drvhook_kfunc_exists(name)	(drvhook_kfunc_##name)
 
 #endif

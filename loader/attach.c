@@ -205,6 +205,10 @@ int do_attach(int argc, char **argv)
 			err = parse_mode(argv[1], &want);
 			if (err)
 				return err;
+		} else if (!strcmp(*argv, "set")) {
+			err = parse_set(&o, argv[1]);
+			if (err)
+				return err;
 		} else {
 			return usage_error("unknown keyword '%s'", *argv);
 		}

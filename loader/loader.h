@@ -197,6 +197,8 @@ struct attach_opts {
 	__u32 flags;
 	__u32 dev_id;
 	__u32 cookie;
+	const char *sets[16];		/* `set NAME=VALUE`, in order */
+	int nsets;
 };
 
 int pobj_open(struct policy_obj *po, const char *path);
@@ -205,6 +207,11 @@ int pobj_prepare(struct policy_obj *po, enum mode mode,
 		 const struct attach_opts *o);
 int pobj_load(struct policy_obj *po);
 void pobj_close(struct policy_obj *po);
+
+/* vars.c: a policy's global variables */
+int pobj_set_var(struct bpf_object *obj, const char *path, const char *assign);
+int pobj_set_kfunc_flags(struct bpf_object *obj);
+int parse_set(struct attach_opts *o, const char *assign);
 
 /* attach.c: attach, detach, and their helpers replace.c uses */
 enum mode mode_of(const char *s);

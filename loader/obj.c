@@ -261,6 +261,11 @@ int pobj_prepare(struct policy_obj *po, enum mode mode,
 	int h;
 
 	po->mode = mode;
+	for (h = 0; h < o->nsets; h++)
+		if (pobj_set_var(po->obj, po->path, o->sets[h]))
+			return err_code();
+	if (pobj_set_kfunc_flags(po->obj))
+		return err_code();
 	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
 		if (!(po->hooks & (1U << h)))
 			continue;

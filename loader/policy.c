@@ -299,9 +299,9 @@ static int do_help(int argc, char **argv)
 	if (help_json())
 		return 0;
 	printf("Usage: drvhook [OPTIONS] policy attach OBJ dev DEV [name NAME]\n"
-	       "                        [{ before | after } NAME] [mode MODE]\n"
+	       "                        [{ before | after } NAME] [mode MODE] [set VAR=VALUE]...\n"
 	       "       drvhook [OPTIONS] policy detach dev DEV name NAME\n"
-	       "       drvhook [OPTIONS] policy replace dev DEV name NAME OBJ\n"
+	       "       drvhook [OPTIONS] policy replace dev DEV name NAME OBJ [set VAR=VALUE]...\n"
 	       "       drvhook [OPTIONS] policy list [dev DEV]\n"
 	       "       drvhook [OPTIONS] policy show dev DEV name NAME\n"
 	       "       drvhook policy help\n"
@@ -312,6 +312,8 @@ static int do_help(int argc, char **argv)
 	       "               object's .name, else its struct_ops map's name\n"
 	       "       MODE := { struct_ops | fallback }; default: struct_ops when\n"
 	       "               the stub registers it (Linux >= 6.9), else fallback\n"
+	       "       VAR  := an integer global variable of OBJ (a setting), set\n"
+	       "               before load\n"
 	       "\n"
 	       "attach:  loads OBJ and inserts it in DEV's chain, at the end or\n"
 	       "         before/after policy NAME; pins at %s/DEV/NAME/.\n"

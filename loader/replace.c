@@ -219,9 +219,17 @@ int do_replace(int argc, char **argv)
 	err = parse_dev_name(&argc, &argv, &dev, &name, true);
 	if (err)
 		return err;
-	if (argc != 1)
-		return usage_error("policy replace: expected dev DEV name NAME OBJ");
+	if (argc < 1)
+		return usage_error("policy replace: expected dev DEV name NAME OBJ [set NAME=VALUE]...");
 	path = *argv;
+	NEXT_ARG();
+	for (; argc; argc -= 2, argv += 2) {
+		if (argc < 2 || strcmp(*argv, "set"))
+			return usage_error("policy replace: unexpected '%s' after OBJ", *argv);
+		err = parse_set(&o, argv[1]);
+		if (err)
+			return err;
+	}
 
 	err = pobj_open(&po, path);
 	err = err ?: need_privs("policy replace");

@@ -59,6 +59,10 @@ rc 2 "attach: bad mode" "$D" policy attach "$tmp/none.o" dev edu0 mode turbo
 rc 2 "attach: name too long" "$D" policy attach "$tmp/none.o" dev edu0 name abcdefghijklmnopq
 rc 2 "attach: name with a dot" "$D" policy attach "$tmp/none.o" dev edu0 name a.b
 rc 2 "attach: before and after" "$D" policy attach "$tmp/none.o" dev edu0 before a after b
+rc 2 "attach: set without =" "$D" policy attach "$tmp/none.o" dev edu0 set burst
+rc 2 "attach: set with an empty name" "$D" policy attach "$tmp/none.o" dev edu0 set =3
+rc 2 "replace: junk after OBJ" "$D" policy replace dev edu0 name x "$tmp/none.o" color red
+rc 2 "replace: set without =" "$D" policy replace dev edu0 name x "$tmp/none.o" set burst
 rc 2 "detach without name" "$D" policy detach dev edu0
 rc 2 "replace without OBJ" "$D" policy replace dev edu0 name x
 rc 2 "show without dev" "$D" policy show name x

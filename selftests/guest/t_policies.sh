@@ -81,7 +81,34 @@ expect "admission: edu1 ignores the denied cgroup" 0xfffffffe \
 bpftool map delete name adm_cg_deny key $(le64 $ino_parent) >/dev/null 2>&1
 expect "admission: cgroup admitted again once removed from the map" 0xfffffffe \
 	"$(in_cg $cg/dh_pol/inner edutest ping edu0 1)"
-rmdir $cg/dh_pol/inner $cg/dh_pol 2>/dev/null
+
+# Settings (`set NAME=VALUE`, here through replace) and an optional kfunc:
+# deny_subtree uses bpf_task_under_cgroup() where the kernel has it (6.5),
+# the kernfs parent walk elsewhere; either way the whole subtree is denied.
+mkdir -p $cg/dh_pol/inner/deep
+out=$(run_rc drvhook policy replace dev edu0 name admission $BPF/admission.bpf.o set deny_subtree=0x$(printf %x $ino_parent))
+expect_match "admission: replace with set deny_subtree=<id of dh_pol>" "rc=0" "$out"
+expect "admission: deny_subtree: a process in dh_pol/inner/deep gets EACCES" "error EACCES" \
+	"$(in_cg $cg/dh_pol/inner/deep edutest ping edu0 1)"
+if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "FUNC 'bpf_task_under_cgroup'"; then
+	via="1 (kfunc bpf_task_under_cgroup)"
+else
+	via="2 (kernfs parent walk: no bpf_task_under_cgroup before 6.5)"
+fi
+expect "admission: deny_subtree checked through ${via#* }" "${via%% *} 1" \
+	"$(mapfield adm_seen subtree_via 0 0 0 0) $(mapfield adm_seen in_subtree 0 0 0 0)"
+expect "admission: deny_subtree: a process in the root cgroup is admitted" 0xfffffffe "$(edutest ping edu0 1)"
+expect "admission: deny_subtree: edu1 unaffected" 0xfffffffe \
+	"$(in_cg $cg/dh_pol/inner/deep edutest ping edu1 1)"
+out=$(run_rc drvhook policy replace dev edu0 name admission $BPF/admission.bpf.o set no_such_var=1 | tr "\n" " ")
+expect_match "admission: set of an unknown variable: exit 2, named" "no global variable 'no_such_var'.*rc=2" "$out"
+expect "admission: the refused replace kept the previous settings" "error EACCES" \
+	"$(in_cg $cg/dh_pol/inner/deep edutest ping edu0 1)"
+out=$(run_rc drvhook policy replace dev edu0 name admission $BPF/admission.bpf.o set allowed_uid=65534)
+expect_match "admission: replace with set allowed_uid=65534" "rc=0" "$out"
+expect "admission: allowed_uid=65534: nobody admitted" 0xfffffffe "$(as_nobody ping edu0 1)"
+expect "admission: allowed_uid=65534: root refused" "error EPERM" "$(edutest ping edu0 1)"
+rmdir $cg/dh_pol/inner/deep $cg/dh_pol/inner $cg/dh_pol 2>/dev/null
 
 detach_check admission edu0
 expect "admission: default back: nobody answered on edu0" 0xfffffffe "$(as_nobody ping edu0 1)"

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A policy's global variables, set before load:
+ *
+ *  - settings: `set NAME=VALUE` on attach or replace writes the initial
+ *    value of an integer variable of .rodata, .data or .bss (a policy's
+ *    `const volatile __u32 burst = 10;`);
+ *  - optional-kfunc flags: a .rodata variable drvhook_kfunc_<name> is set
+ *    to 1 when the running kernel (vmlinux or the stub module) has the
+ *    function <name> in its BTF, 0 otherwise (bpf/drvhook_compat.bpf.h,
+ *    drvhook_kfunc_exists()).
+ *
+ * The variables are found by name in the object's BTF DATASECs; libbpf
+ * gives their initial values (bpf_map__initial_value).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+
+#define KFUNC_FLAG	"drvhook_kfunc_"
+
+static const char *const data_secs[] = { ".rodata", ".data", ".bss" };
+
+struct var {
+	const char *sec;
+	const struct btf_type *type;	/* the variable's type, resolved */
+	char *data;			/* its bytes in the initial value */
+	__u32 size;
+};
+
+/* Finds variable @name in the object's data sections. */
+static int var_find(struct bpf_object *obj, const char *name, struct var *v)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec, *t;
+	struct bpf_map *map;
+	size_t sz;
+	char *data;
+	int i, j, id;
+
+	for (i = 0; btf && i < (int)ARRAY_SIZE(data_secs); i++) {
+		id = btf__find_by_name_kind(btf, data_secs[i], BTF_KIND_DATASEC);
+		map = bpf_object__find_map_by_name(obj, data_secs[i]);
+		if (id < 0 || !map)
+			continue;
+		sec = btf__type_by_id(btf, id);
+		vs = btf_var_secinfos(sec);
+		for (j = 0; j < btf_vlen(sec); j++, vs++) {
+			t = btf__type_by_id(btf, vs->type);
+			if (strcmp(btf__name_by_offset(btf, t->name_off), name))
+				continue;
+			data = bpf_map__initial_value(map, &sz);
+			if (!data || vs->offset + vs->size > sz)
+				return -EINVAL;
+			v->sec = data_secs[i];
+			v->type = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+			v->data = data + vs->offset;
+			v->size = vs->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool is_integer(const struct btf_type *t)
+{
+	return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t));
+}
+
+/* Stores @val in the @v->size bytes of @v (little-endian host). */
+static void var_store(struct var *v, unsigned long long val)
+{
+	memcpy(v->data, &val, v->size);
+}
+
+static bool fits(unsigned long long val, bool neg, __u32 size)
+{
+	if (size >= 8)
+		return true;
+	if (neg)
+		return (long long)val >= -(1LL << (size * 8 - 1));
+	return val < (1ULL << (size * 8));
+}
+
+/* `set NAME=VALUE`: EXIT_USAGE with the reason when it cannot be set. */
+int pobj_set_var(struct bpf_object *obj, const char *path, const char *assign)
+{
+	const char *eq = strchr(assign, '=');
+	unsigned long long val;
+	char name[128], *end;
+	struct var v;
+	bool neg;
+
+	if (!eq || eq == assign || eq - assign >= (long)sizeof(name) || !eq[1])
+		return usage_error("set: expected NAME=VALUE, got '%s'", assign);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - assign), assign);
+	if (!strncmp(name, "drvhook_", 8))
+		return usage_error("set: '%s' is set by the loader itself", name);
+	if (var_find(obj, name, &v))
+		return usage_error("set: %s has no global variable '%s' ('bpftool btf dump file %s' lists them)",
+				   path, name, path);
+	if (!is_integer(v.type) || v.size > 8)
+		return usage_error("set: '%s' is not an integer variable (only integers can be set)",
+				   name);
+	neg = eq[1] == '-';
+	errno = 0;
+	val = neg ? (unsigned long long)strtoll(eq + 1, &end, 0) :
+		    strtoull(eq + 1, &end, 0);
+	if (errno || *end || !fits(val, neg, v.size))
+		return usage_error("set: '%s' is not a value for %s (%u bytes)",
+				   eq + 1, name, v.size);
+	var_store(&v, val);
+	return 0;
+}
+
+/* One `set NAME=VALUE` of the command line, checked when the object is. */
+int parse_set(struct attach_opts *o, const char *assign)
+{
+	const char *eq = strchr(assign, '=');
+
+	if (o->nsets == (int)ARRAY_SIZE(o->sets))
+		return usage_error("at most %zu 'set' keywords", ARRAY_SIZE(o->sets));
+	if (!eq || eq == assign || !eq[1])
+		return usage_error("set: expected NAME=VALUE, got '%s'", assign);
+	o->sets[o->nsets++] = assign;
+	return 0;
+}
+
+static bool btf_has_func(const struct btf *btf, const char *name)
+{
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+/* Sets every drvhook_kfunc_<name> flag of .rodata from the kernel's BTF. */
+int pobj_set_kfunc_flags(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct btf *vmlinux = NULL, *mod = NULL;
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec, *t;
+	const char *name;
+	struct var v;
+	int i, id;
+
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return 0;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		t = btf__type_by_id(btf, vs->type);
+		name = btf__name_by_offset(btf, t->name_off);
+		if (strncmp(name, KFUNC_FLAG, strlen(KFUNC_FLAG)))
+			continue;
+		if (!vmlinux) {
+			vmlinux = btf__load_vmlinux_btf();
+			if (!vmlinux)
+				return fail(EXIT_FEATURE, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): optional kfuncs need CONFIG_DEBUG_INFO_BTF");
+			mod = btf__load_module_btf("drvhook", vmlinux);
+		}
+		if (var_find(obj, name, &v) || !is_integer(v.type))
+			continue;
+		var_store(&v, btf_has_func(vmlinux, name + strlen(KFUNC_FLAG)) ||
+			      btf_has_func(mod, name + strlen(KFUNC_FLAG)));
+	}
+	btf__free(mod);
+	btf__free(vmlinux);
+	return 0;
+}
