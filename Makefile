@@ -88,7 +88,7 @@ check: deps
 
 check-full: deps
 	SHUFFLED_KERNELS="bookworm trixie trixie-backports" \
-	DKMS_KERNELS="bookworm trixie trixie-backports" DEB_TEST=1 selftests/check.sh
+	DKMS_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
 
 demo: deps
 	selftests/demo.sh

@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 suite=$1 flavor=$2
 case $flavor in
 dkms) pkgs="dkms" ;;
-deb) pkgs="dkms dh-dkms debhelper dpkg-dev fakeroot clang llvm libbpf-dev libelf-dev
+deb) pkgs="build-essential dkms dh-dkms debhelper dpkg-dev fakeroot clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libzstd-dev bpftool" ;;
 *) echo "usage: $0 SUITE {dkms|deb}" >&2; exit 2 ;;
 esac
