@@ -78,7 +78,8 @@ uninstall:
 	rm -f $(patsubst %,$(DESTDIR)$(POLICYDIR)/%.bpf.o,$(POLICIES))
 	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(notdir $(POLICY_HEADERS)))
 	rm -rf $(DESTDIR)$(DKMSDIR)
-	-rmdir $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR) 2>/dev/null
+	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR); do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 deps:
 	scripts/deps.sh
