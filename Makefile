@@ -8,6 +8,11 @@
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
+#   make install    the CLI, its man page, the shipped policies, the policy
+#                   headers and drvhook.pc (PREFIX=/usr/local, DESTDIR=)
+#   make install-dkms  the stub's source tree for DKMS: /usr/src/drvhook-VERSION
+#   make uninstall  removes what install (and install-dkms) put there
+VERSION := 0.1
 BUILD := build
 CLANG ?= clang
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
@@ -52,6 +57,44 @@ $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
+# ---- install ----------------------------------------------------------
+PREFIX ?= /usr/local
+SBINDIR := $(PREFIX)/sbin
+MAN8DIR := $(PREFIX)/share/man/man8
+POLICYDIR := $(PREFIX)/lib/drvhook/policies
+INCDIR := $(PREFIX)/include/drvhook
+PCDIR := $(PREFIX)/share/pkgconfig
+DKMSDIR := /usr/src/drvhook-$(VERSION)
+# the policies a machine gets (test_* objects are for the tests only)
+POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
+POLICY_HEADERS := include/drvhook.h bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h
+MULTIARCH := $(shell gcc -print-multiarch)
+
+install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
+	install -D -m 0755 $(BUILD)/drvhook $(DESTDIR)$(SBINDIR)/drvhook
+	install -D -m 0644 loader/drvhook.8 $(DESTDIR)$(MAN8DIR)/drvhook.8
+	install -d $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
+	install -m 0644 $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES)) $(DESTDIR)$(POLICYDIR)/
+	install -m 0644 $(POLICY_HEADERS) $(DESTDIR)$(INCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@MULTIARCH@|$(MULTIARCH)|' drvhook.pc.in >$(DESTDIR)$(PCDIR)/drvhook.pc
+	chmod 0644 $(DESTDIR)$(PCDIR)/drvhook.pc
+
+install-dkms:
+	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include
+	install -m 0644 kmod/Kbuild kmod/Makefile kmod/*.[ch] $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 include/drvhook.h include/drvhook_shuffled.h $(DESTDIR)$(DKMSDIR)/include/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/drvhook $(DESTDIR)$(MAN8DIR)/drvhook.8 \
+		$(DESTDIR)$(PCDIR)/drvhook.pc
+	rm -f $(patsubst %,$(DESTDIR)$(POLICYDIR)/%.bpf.o,$(POLICIES))
+	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(notdir $(POLICY_HEADERS)))
+	rm -rf $(DESTDIR)$(DKMSDIR)
+	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR); do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
+
 deps:
 	scripts/deps.sh
 
@@ -59,7 +102,8 @@ check: deps
 	selftests/check.sh
 
 check-full: deps
-	SHUFFLED_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
+	SHUFFLED_KERNELS="bookworm trixie trixie-backports" \
+	DKMS_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
 
 demo: deps
 	selftests/demo.sh
@@ -71,4 +115,4 @@ clean:
 	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader deps check check-full demo vm clean
+.PHONY: all loader install install-dkms uninstall deps check check-full demo vm clean

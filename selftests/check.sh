@@ -7,6 +7,8 @@
 #   INJECT_WARN=1   the stub WARNs at probe       } must turn the run red
 #   CHECK_OUT=dir   results folder (default build/check)
 #   HOST_TESTS=0    skip the host tests (the harness self-test uses it)
+#   DKMS_KERNELS="trixie"  suites whose build root runs `dkms build` (host test)
+#   DEB_TEST=0      skip the Debian package build/install host test
 #   SHUFFLED_KERNELS="trixie"  kernels that also run the shuffled-layout stub
 #   MODES="auto forced-fallback"  attach modes per kernel (auto: the default
 #                   mode; forced-fallback runs only where auto is struct_ops)
@@ -62,6 +64,18 @@ cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/jsoncheck" /usr/sbin/bpftool \
 	"$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
+
+# docs/writing-a-policy.md: its host commands build a policy outside the
+# repo from a `make install DESTDIR` tree; the guest group thirdparty runs
+# its guest commands with what they left in the payload
+t=$(now)
+"$repo/selftests/doc-policy.sh" "$payload/thirdparty" >"$out/doc-policy.tap" 2>&1
+read -r p f s < <(tap_count "$out/doc-policy.tap")
+[ "$p$f" = 00 ] && f=1
+echo "host doc-policy passed=$p failed=$f skipped=$s"
+grep -E '^not ok|# SKIP' "$out/doc-policy.tap" | sed 's/^/  /'
+passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+stage doc-policy "$t"
 
 append=
 [ "${INJECT_FAIL:-}" = 1 ] && append="$append drvhook.inject_fail=1"

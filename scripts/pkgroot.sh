@@ -1,0 +1,56 @@
+#!/bin/bash
+# pkgroot.sh SUITE {dkms|deb}: a build root derived from buildroot.sh's root
+# of SUITE, with extra Debian packages of the suite installed (made once,
+# cached, locked; the base root is never modified):
+#   dkms  dkms                                     (dkms build of the stub)
+#   deb   dkms + what dpkg-buildpackage of debian/ needs (debhelper, dh-dkms,
+#         clang, libbpf-dev, bpftool, ...)
+# Root: $DRVHOOK_CACHE/roots/<suite>-<kernel version>+<flavor>-<hash of the
+# package list>/ (printed on stdout). The packages come from the mirror the
+# base root was made with (its /etc/apt/sources.list, from apt_mirror).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# = 2 ] || { echo "usage: $0 SUITE {dkms|deb}" >&2; exit 2; }
+suite=$1 flavor=$2
+case $flavor in
+dkms) pkgs="dkms" ;;
+deb) pkgs="build-essential dkms dh-dkms debhelper dpkg-dev fakeroot clang llvm libbpf-dev libelf-dev
+	zlib1g-dev libzstd-dev bpftool" ;;
+*) echo "usage: $0 SUITE {dkms|deb}" >&2; exit 2 ;;
+esac
+pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u | tr '\n' ' ')
+key=$(echo "$pkgs" | sha256sum | cut -c1-8)
+
+base=$("$here/buildroot.sh" "$suite")
+root=$base+$flavor-$key
+
+lock_file "$DRVHOOK_CACHE/roots/.lock-$(basename "$root")"
+if [ -f "$root/.complete" ]; then
+	echo "$root"
+	exit 0
+fi
+
+tmp=$root.tmp
+rm -rf "$tmp"
+log "$suite: deriving $(basename "$root") from $(basename "$base"): $pkgs"
+# the base root is shared: hold its build lock while copying it
+(
+	lock_file "$DRVHOOK_CACHE/roots/.build-$(basename "$base")"
+	cp -a "$base" "$tmp"
+)
+rm -f "$tmp/.complete"
+cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+trap 'mountpoint -q "$tmp/proc" && umount "$tmp/proc" || true' EXIT
+mount -t proc proc "$tmp/proc"
+chroot "$tmp" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+	DEBIAN_FRONTEND=noninteractive sh -c "apt-get -q update >/dev/null &&
+	apt-get install -y -q --no-install-recommends $pkgs >/dev/null && apt-get clean" >&2 ||
+	die "$suite: installing $pkgs in the derived root failed"
+umount "$tmp/proc"
+rm -rf "$root"
+mv "$tmp" "$root"
+touch "$root/.complete"
+log "$suite: derived root ready"
+echo "$root"

@@ -1,0 +1,123 @@
+#!/bin/bash
+# Debian packages: `dpkg-buildpackage -us -uc` of debian/ inside a throwaway
+# overlay of the trixie build root with the build dependencies
+# (scripts/pkgroot.sh trixie deb), then both debs installed with dpkg -i into
+# a fresh overlay of the trixie root with dkms (a machine with the 6.12
+# headers): the files land, drvhook-dkms's postinst built and installed the
+# stub with DKMS, `drvhook feature probe` runs, and dpkg --purge removes it
+# all. ~25 s warm, so make check runs it too; DEB_TEST=0 skips it.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$repo/scripts/lib.sh"
+. "$repo/selftests/lib/overlay.bash"
+S=$repo/scripts
+suite=trixie
+echo "TAP version 13"
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+check() { # check NAME CMD...: ok when CMD succeeds
+	local name=$1; shift
+	if "$@" >/tmp/debs-check.$$ 2>&1; then ok "$name"; else
+		not_ok "$name"; sed 's/^/#   /' /tmp/debs-check.$$ | tail -25; fi
+	rm -f /tmp/debs-check.$$
+}
+expect() { # expect NAME WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1"; diff <(echo "$2") <(echo "$3") | sed 's/^/#   /' | head -30; fi
+}
+if [ "${DEB_TEST:-1}" != 1 ]; then
+	echo "ok 1 - debian packages # SKIP DEB_TEST=0"
+	echo "1..1"
+	exit 0
+fi
+ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
+out=$(mktemp -d)
+t=$(now)
+
+# --- build ---
+if ! broot=$("$S/pkgroot.sh" "$suite" deb 2>"$out/root.log") ||
+	! droot=$("$S/pkgroot.sh" "$suite" dkms 2>>"$out/root.log"); then
+	not_ok "$suite build roots for dpkg-buildpackage and dkms"
+	sed 's/^/#   /' "$out/root.log" | tail
+	echo "1..$n"; exit 1
+fi
+krel=$("$S/kernel.sh" path "$suite" release)
+overlay_up "$broot"; b=$OV
+src=/build/drvhook-$ver
+mkdir -p "$b$src"
+(cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$b$src")
+check "dpkg-buildpackage -us -uc (in the $suite root)" \
+	in_root "$b" sh -c "cd $src && dpkg-buildpackage -us -uc"
+debs=$(cd "$b/build" && ls ./*.deb 2>/dev/null | sed 's|^\./||' | sort | tr '\n' ' ')
+expect "binary packages: drvhook, drvhook-dkms (and drvhook-dbgsym)" \
+	"drvhook-dbgsym_${ver}_amd64.deb drvhook-dkms_${ver}_all.deb drvhook_${ver}_amd64.deb " "$debs"
+cp "$b"/build/drvhook_*.deb "$b"/build/drvhook-dkms_*.deb "$out/" 2>/dev/null
+tb=$(elapsed "$t")
+if [ "$(ls "$out"/*.deb 2>/dev/null | wc -l)" != 2 ]; then
+	echo "# no packages: nothing to install"
+	echo "1..$n"; exit 1
+fi
+
+# --- install into a machine-like root: dkms and the kernel's headers ---
+overlay_down "$b"
+t=$(now)
+overlay_up "$droot"; r=$OV
+cp "$out"/*.deb "$r/tmp/" 2>/dev/null
+# apt resolves what the CLI links (libbpf1) from the root's own sources
+check "apt-get install ./drvhook*.deb (dkms runs in drvhook-dkms's postinst)" in_root "$r" sh -c \
+	'cd /tmp && { apt-get install -y -q --no-install-recommends ./drvhook*.deb ||
+	{ apt-get -q update && apt-get install -y -q --no-install-recommends ./drvhook*.deb; }; }'
+expect "both packages installed" "drvhook ii
+drvhook-dkms ii" "$(in_root "$r" dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' drvhook drvhook-dkms 2>&1 | sed 's/ *$//')"
+files=$(dpkg-deb -c "$out"/drvhook_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' |
+	grep -v '^/usr/share/doc/' | sort)
+want=$( {
+	echo /usr/sbin/drvhook
+	echo /usr/share/man/man8/drvhook.8.gz
+	for p in admission checksum fact_guard irq_coalesce quirks ratelimit; do
+		echo "/usr/lib/drvhook/policies/$p.bpf.o"; done
+	for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do echo "/usr/include/drvhook/$h"; done
+	echo /usr/share/pkgconfig/drvhook.pc
+} | sort)
+expect "drvhook.deb: the CLI, man page, 6 policies, 3 headers, drvhook.pc" "$want" "$files"
+# (the build roots exclude /usr/share/{man,doc} in dpkg.cfg: the man page
+# does not land there)
+missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do
+	[ -f "$r$f" ] || echo "$f"; done)
+expect "drvhook: its $(echo "$files" | grep -vc '^/usr/share/man/') other files landed" "" "$missing"
+dkfiles=$(dpkg-deb -c "$out"/drvhook-dkms_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' |
+	grep -v '^/usr/share/doc/' | sort)
+want=$( (cd "$repo" && ls kmod/Kbuild kmod/Makefile kmod/*.[ch] include/drvhook.h \
+	include/drvhook_shuffled.h; echo dkms.conf) | sed "s|^|/usr/src/drvhook-$ver/|" | sort)
+expect "drvhook-dkms.deb: the stub sources and dkms.conf" "$want" "$dkfiles"
+cmp -s "$r/usr/lib/drvhook/policies/fact_guard.bpf.o" "$repo/build/bpf/fact_guard.bpf.o" &&
+	echo "# the packaged fact_guard.bpf.o is byte-identical to build/ (clang 19 in both)"
+expect "drvhook-dkms: /usr/src/drvhook-$ver/dkms.conf, version $ver" "PACKAGE_VERSION=\"$ver\"" \
+	"$(grep ^PACKAGE_VERSION= "$r/usr/src/drvhook-$ver/dkms.conf" 2>&1)"
+ko=$(find "$r/lib/modules/$krel/updates" -name 'drvhook.ko*' 2>/dev/null | head -1)
+[ -n "$ko" ] && ok "postinst: dkms built and installed ${ko#"$r"}" ||
+	{ not_ok "postinst: dkms built and installed drvhook.ko for $krel"; in_root "$r" dkms status 2>&1 | sed 's/^/#   /'; }
+in_root "$r" dkms status drvhook 2>&1 | grep -q "drvhook/$ver, $krel, x86_64: installed" &&
+	ok "dkms status: drvhook/$ver, $krel: installed" ||
+	{ not_ok "dkms status: drvhook/$ver, $krel: installed"; in_root "$r" dkms status 2>&1 | sed 's/^/#   /'; }
+probe=$(in_root "$r" drvhook feature probe 2>&1); rc=$?
+expect "drvhook feature probe runs (rc 0)" 0 "$rc"
+expect "feature probe: reports the kernel and the stub state" "kernel release stub module loaded" \
+	"$(echo "$probe" | grep -oE '^(kernel release|stub module loaded)' | tr '\n' ' ' | sed 's/ $//')"
+echo "$probe" | sed 's/^/#   /'
+js=$(in_root "$r" drvhook -j feature probe 2>&1)
+echo "$js" | python3 -m json.tool >/dev/null 2>&1 && ok "drvhook -j feature probe: JSON" ||
+	{ not_ok "drvhook -j feature probe: JSON"; echo "#   $js"; }
+in_root "$r" sh -c 'pkg-config --modversion drvhook' >"$out/pc" 2>&1
+expect "pkg-config finds drvhook.pc under /usr" "$ver" "$(cat "$out/pc")"
+check "drvhook links the packaged libbpf" sh -c "chroot '$r' ldd /usr/sbin/drvhook | grep -q libbpf.so.1"
+check "dpkg --purge drvhook drvhook-dkms" in_root "$r" dpkg --purge drvhook drvhook-dkms
+left=$(cd "$r" && ls -d usr/sbin/drvhook usr/lib/drvhook usr/include/drvhook \
+	usr/share/pkgconfig/drvhook.pc "usr/src/drvhook-$ver" var/lib/dkms/drvhook 2>/dev/null;
+	find "lib/modules/$krel" -name 'drvhook.ko*' 2>/dev/null)
+expect "purge leaves nothing of drvhook (files, dkms tree, module)" "" "$left"
+overlay_down "$r"
+rm -rf "$out"
+echo "# debs: build $tb s, install/remove $(elapsed "$t") s"
+echo "1..$n"

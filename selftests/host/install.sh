@@ -1,0 +1,100 @@
+#!/bin/bash
+# make install / make uninstall into a DESTDIR, for two PREFIXes: the exact
+# file list (CLI, man page, the shipped policies, the policy headers,
+# drvhook.pc), modes, pkg-config answers from the installed drvhook.pc, a
+# policy compiled from the installed headers alone, and an uninstall that
+# leaves no file and no drvhook directory behind. Also install-dkms's tree.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+echo "TAP version 13"
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+expect() { # expect NAME WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1"; diff <(echo "$2") <(echo "$3") | sed 's/^/#   /' | head -30; fi
+}
+ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
+policies="admission checksum fact_guard irq_coalesce quirks ratelimit"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for prefix in /usr/local /usr; do
+	d=$work/dest$(echo $prefix | tr / _)
+	if make -s -C "$repo" install DESTDIR="$d" PREFIX="$prefix" >"$work/log" 2>&1; then
+		ok "make install PREFIX=$prefix DESTDIR=..."
+	else
+		not_ok "make install PREFIX=$prefix DESTDIR=..."; sed 's/^/#   /' "$work/log" | tail
+	fi
+	want=$( {
+		echo "$prefix/sbin/drvhook 755"
+		echo "$prefix/share/man/man8/drvhook.8 644"
+		for p in $policies; do echo "$prefix/lib/drvhook/policies/$p.bpf.o 644"; done
+		for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do
+			echo "$prefix/include/drvhook/$h 644"; done
+		echo "$prefix/share/pkgconfig/drvhook.pc 644"
+	} | sort)
+	got=$(cd "$d" && find . ! -type d -printf '/%P %m\n' | sort)
+	expect "PREFIX=$prefix: file list and modes ($(echo "$want" | wc -l) files)" "$want" "$got"
+	expect "PREFIX=$prefix: installed drvhook is build/drvhook" \
+		"$(sha256sum <"$repo/build/drvhook")" "$(sha256sum <"$d$prefix/sbin/drvhook")"
+	"$d$prefix/sbin/drvhook" --version >"$work/v" 2>&1 &&
+		grep -q "drvhook v$ver" "$work/v" && ok "PREFIX=$prefix: installed drvhook --version: v$ver" ||
+		{ not_ok "PREFIX=$prefix: installed drvhook --version"; sed 's/^/#   /' "$work/v"; }
+	grep -q '^\.TH DRVHOOK 8' "$d$prefix/share/man/man8/drvhook.8" &&
+		ok "PREFIX=$prefix: man page is drvhook(8)" ||
+		not_ok "PREFIX=$prefix: man page is drvhook(8)"
+	pc="pkg-config --define-prefix"
+	export PKG_CONFIG_PATH=$d$prefix/share/pkgconfig
+	expect "PREFIX=$prefix: pkg-config --modversion drvhook" "$ver" "$($pc --modversion drvhook 2>&1)"
+	expect "PREFIX=$prefix: policydir variable" "$prefix/lib/drvhook/policies" \
+		"$(pkg-config --variable=policydir drvhook 2>&1)"
+	cflags=$($pc --cflags drvhook 2>&1)
+	expect_inc="-I$d$prefix/include/drvhook"
+	case " $cflags " in *" $expect_inc "*" -target bpf "*|*" -target bpf "*" $expect_inc "*)
+		ok "PREFIX=$prefix: cflags: -target bpf and the installed include dir" ;;
+	*) not_ok "PREFIX=$prefix: cflags: -target bpf and the installed include dir"; echo "#   $cflags" ;;
+	esac
+	# a policy from the installed headers only (no -I into the repo)
+	mkdir -p "$work/pol"
+	cat >"$work/pol/p.bpf.c" <<'EOC'
+#include <drvhook.bpf.h>
+DRVHOOK_REQUEST(p_request, req)
+{
+	return req->op == DRVHOOK_OP_PING && req->arg == 7 ? -EPERM : 0;
+}
+SEC(".struct_ops.link")
+struct drvhook_ops p = { .request = (void *)p_request };
+EOC
+	if (cd "$work/pol" && clang $cflags -c p.bpf.c -o p.bpf.o) >"$work/log" 2>&1; then
+		ok "PREFIX=$prefix: a policy compiles against the installed headers"
+		secs=$(readelf -SW "$work/pol/p.bpf.o" | grep -oE 'struct_ops/request|fentry/drvhook_fb_request|\.struct_ops\.link|\.BTF\.ext' | sort -u | tr '\n' ' ')
+		expect "PREFIX=$prefix: its object has both programs, the ops map and CO-RE info" \
+			".BTF.ext .struct_ops.link fentry/drvhook_fb_request struct_ops/request " "$secs"
+	else
+		not_ok "PREFIX=$prefix: a policy compiles against the installed headers"
+		sed 's/^/#   /' "$work/log" | tail
+	fi
+	rm -rf "$work/pol"
+	unset PKG_CONFIG_PATH
+	make -s -C "$repo" uninstall DESTDIR="$d" PREFIX="$prefix" >"$work/log" 2>&1 &&
+		ok "make uninstall PREFIX=$prefix" || { not_ok "make uninstall PREFIX=$prefix"; sed 's/^/#   /' "$work/log"; }
+	expect "PREFIX=$prefix: uninstall leaves no file" "" "$(cd "$d" && find . ! -type d)"
+	expect "PREFIX=$prefix: uninstall leaves no drvhook directory" "" \
+		"$(cd "$d" && find . -type d -name 'drvhook*')"
+done
+
+# install-dkms: the stub's sources and a versioned dkms.conf
+d=$work/dkms
+make -s -C "$repo" install-dkms DESTDIR="$d" >"$work/log" 2>&1 && ok "make install-dkms" ||
+	{ not_ok "make install-dkms"; sed 's/^/#   /' "$work/log"; }
+src=$d/usr/src/drvhook-$ver
+want=$( (cd "$repo" && ls kmod/Kbuild kmod/Makefile kmod/*.[ch] include/drvhook.h \
+	include/drvhook_shuffled.h; echo dkms.conf) | sort)
+expect "install-dkms: /usr/src/drvhook-$ver holds the stub sources and dkms.conf" "$want" \
+	"$(cd "$src" 2>/dev/null && find . -type f -printf '%P\n' | sort)"
+expect "install-dkms: dkms.conf names version $ver" "PACKAGE_VERSION=\"$ver\"" \
+	"$(grep ^PACKAGE_VERSION= "$src/dkms.conf")"
+make -s -C "$repo" uninstall DESTDIR="$d" >/dev/null 2>&1
+expect "uninstall removes /usr/src/drvhook-$ver" "" "$(cd "$d" && find . ! -type d)"
+echo "1..$n"
