@@ -19,8 +19,9 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-UNIT_POLICIES := fact_guard admission ratelimit checksum irq_coalesce quirks
-UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(UNIT_POLICIES))
+# the policies a machine gets (test_* objects are for the tests only)
+POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
+UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
 	$(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
@@ -65,8 +66,6 @@ POLICYDIR := $(PREFIX)/lib/drvhook/policies
 INCDIR := $(PREFIX)/include/drvhook
 PCDIR := $(PREFIX)/share/pkgconfig
 DKMSDIR := /usr/src/drvhook-$(VERSION)
-# the policies a machine gets (test_* objects are for the tests only)
-POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 POLICY_HEADERS := include/drvhook.h bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h
 MULTIARCH := $(shell gcc -print-multiarch)
 
