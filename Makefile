@@ -5,6 +5,8 @@
 #   make check      host tests, then the guest tests on every Debian kernel
 #                   (KERNELS="bookworm trixie trixie-backports" picks a subset)
 #   make check-full  the same, plus the shuffled-layout stub on every kernel
+#   make stress     the reliability suite at full size on every kernel
+#                   (build/stress/summary.json; STRESS_KERNELS picks a subset)
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
@@ -16,7 +18,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/jsoncheck
+	$(BUILD)/edustress $(BUILD)/jsoncheck
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
@@ -34,6 +36,10 @@ $(BUILD)/edutest: selftests/edutest.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
 
+$(BUILD)/edustress: selftests/edustress.c include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude $< -o $@
+
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $< -o $@
@@ -43,6 +49,9 @@ deps:
 
 check: deps
 	selftests/check.sh
+
+stress: deps
+	selftests/stress.sh
 
 check-full: deps
 	SHUFFLED_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
@@ -54,7 +63,7 @@ vm: deps
 	selftests/vm.sh $(KERNEL)
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader deps check check-full demo vm clean
+.PHONY: all loader deps check check-full stress demo vm clean
