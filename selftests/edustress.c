@@ -26,6 +26,8 @@
  *   edustress mangle IN OUT SEED truncate|tail|flip
  *	Writes a hostile copy of the file IN: cut at a seeded length, its
  *	ELF header followed by random bytes, or with 1-8 bytes overwritten.
+ *   edustress fb DEV attach|detach|cookie|replace NAME
+ *	One hook-core ioctl on DEV for entry NAME: prints "ok" or the error.
  *   edustress caps CAPS CMD...
  *	Runs CMD as uid/gid 65534 with only CAPS (comma list of bpf,
  *	perfmon, sys_admin, net_admin, or "none") as ambient capabilities.
@@ -941,6 +943,30 @@ static int cmd_mangle(const char *in, const char *out, uint64_t seed,
 	return 0;
 }
 
+/* ---- one fallback ioctl ------------------------------------------- */
+
+static int cmd_fb(const char *dev, const char *op, const char *name)
+{
+	static const char *const ops[] = { "attach", "detach", "cookie", "replace" };
+	static const unsigned int cmds[] = {
+		DRVHOOK_IOC_FB_ATTACH, DRVHOOK_IOC_FB_DETACH,
+		DRVHOOK_IOC_FB_COOKIE, DRVHOOK_IOC_FB_REPLACE,
+	};
+	struct drvhook_fb_attach a = { .hooks = 1U << DRVHOOK_REQUEST, .cookie = 1 };
+	int k, fd = open_dev(dev);
+
+	for (k = 0; k < 4 && strcmp(op, ops[k]); k++)
+		;
+	if (k == 4)
+		return 2;
+	strncpy(a.name, name, DRVHOOK_NAME_LEN - 1);
+	if (ioctl(fd, cmds[k], &a))
+		printf("%s\n", errno == EPERM ? "EPERM" : strerror(errno));
+	else
+		printf("ok\n");
+	return 0;
+}
+
 /* ---- caps ----------------------------------------------------------- */
 
 static int cmd_caps(const char *caps, char **argv)
@@ -996,6 +1022,8 @@ int main(int argc, char **argv)
 		return cmd_fuzz(argv[2], strtoull(argv[3], NULL, 0), atol(argv[4]));
 	if (!strcmp(cmd, "mangle") && argc == 6)
 		return cmd_mangle(argv[2], argv[3], strtoull(argv[4], NULL, 0), argv[5]);
+	if (!strcmp(cmd, "fb") && argc == 5)
+		return cmd_fb(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "caps") && argc >= 4)
 		return cmd_caps(argv[2], argv + 3);
 	fprintf(stderr,
@@ -1003,6 +1031,7 @@ int main(int argc, char **argv)
 		"       edustress inflight DEV PROCS READYFILE basic|default\n"
 		"       edustress fuzz DEV SEED COUNT\n"
 		"       edustress mangle IN OUT SEED truncate|tail|flip\n"
+		"       edustress fb DEV attach|detach|cookie|replace NAME\n"
 		"       edustress caps CAPS CMD...\n");
 	return 2;
 }
