@@ -28,6 +28,10 @@
  *	ELF header followed by random bytes, or with 1-8 bytes overwritten.
  *   edustress fb DEV attach|detach|cookie|replace NAME
  *	One hook-core ioctl on DEV for entry NAME: prints "ok" or the error.
+ *   edustress progload struct_ops|tracing
+ *	One BPF_PROG_LOAD of a two-instruction program of that type with a
+ *	bogus attach BTF id: prints "EPERM" when the caller lacks the rights
+ *	for the type (the kernel checks them first), else the later error.
  *   edustress caps CAPS CMD...
  *	Runs CMD as uid/gid 65534 with only CAPS (comma list of bpf,
  *	perfmon, sys_admin, net_admin, or "none") as ambient capabilities.
@@ -36,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
@@ -967,6 +972,34 @@ static int cmd_fb(const char *dev, const char *op, const char *name)
 	return 0;
 }
 
+/* ---- the kernel's capability gate for policy program types ---------- */
+
+static int cmd_progload(const char *type)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = !strcmp(type, "tracing") ? BPF_PROG_TYPE_TRACING :
+		      BPF_PROG_TYPE_STRUCT_OPS;
+	if (a.prog_type == BPF_PROG_TYPE_TRACING)
+		a.expected_attach_type = BPF_TRACE_FENTRY;
+	a.insns = (uintptr_t)insns;
+	a.insn_cnt = 2;
+	a.license = (uintptr_t)"GPL";
+	a.attach_btf_id = 0x7fffffff;	/* no such type: fails after the gate */
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd >= 0)
+		return printf("loaded\n"), 0;
+	printf("%s\n", errno == EPERM ? "EPERM" : errno == EACCES ? "EACCES" :
+	       strerror(errno));
+	return 0;
+}
+
 /* ---- caps ----------------------------------------------------------- */
 
 static int cmd_caps(const char *caps, char **argv)
@@ -1024,6 +1057,8 @@ int main(int argc, char **argv)
 		return cmd_mangle(argv[2], argv[3], strtoull(argv[4], NULL, 0), argv[5]);
 	if (!strcmp(cmd, "fb") && argc == 5)
 		return cmd_fb(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "progload") && argc == 3)
+		return cmd_progload(argv[2]);
 	if (!strcmp(cmd, "caps") && argc >= 4)
 		return cmd_caps(argv[2], argv + 3);
 	fprintf(stderr,
@@ -1032,6 +1067,7 @@ int main(int argc, char **argv)
 		"       edustress fuzz DEV SEED COUNT\n"
 		"       edustress mangle IN OUT SEED truncate|tail|flip\n"
 		"       edustress fb DEV attach|detach|cookie|replace NAME\n"
+		"       edustress progload struct_ops|tracing\n"
 		"       edustress caps CAPS CMD...\n");
 	return 2;
 }
