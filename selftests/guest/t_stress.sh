@@ -36,8 +36,11 @@ policies() { cut -d' ' -f1 /sys/class/drvhook/$1/policies 2>/dev/null | tr '\n' 
 
 ### 1. attach/replace/detach storm under load ###########################
 t0=$(t_now)
-out=$(edustress storm edu1 4 "$S_STORM" $MODE_ARG)
-echo "$out" | grep '^#' | tail -20
+# progress lines show on the console as they come (make stress follows them)
+edustress storm edu1 4 "$S_STORM" $MODE_ARG | tee /tmp/storm.out |
+	while read -r l; do case $l in "# storm "*) echo "$l" ;; esac; done
+out=$(cat /tmp/storm.out)
+echo "$out" | grep '^#' | grep -v '^# storm ' | tail -20
 line=$(echo "$out" | grep '^storm ')
 cyc=$(kv cycles "$line") sub=$(kv submitted "$line") stubreq=$(kv stub_requests "$line")
 bad=$(kv bad "$line") errs=$(kv errors "$line") lost=$(kv lost "$line")
