@@ -114,6 +114,22 @@ expect "fuzz (nobody, /dev/edu0 mode 666): $n_fuzz inputs, every answer right (h
 expect "fuzz: edu0 has no policy entry left" "" "$(policies edu0)"
 expect "fuzz: edu0 still computes (fact 5)" 120 "$(edutest fact edu0 5)"
 expect "fuzz: edu0 DMA still round-trips" same "$(edutest dma edu0 11)"
+# A factorial the device needs seconds for times out (or completes); the
+# requests after it get EBUSY while the device still computes, then their
+# own result: never the stale one (it was: 0 for fact 5).
+big=$(edutest fact edu0 4000000000)
+expect_match "fuzz: fact 4000000000: ETIMEDOUT (or its result, 0)" "^(error ETIMEDOUT|0)\$" "$big"
+seen="" n=0
+while [ $n -lt 600 ]; do
+	r=$(edutest fact edu0 5)
+	case " $seen " in *" $r "*) ;; *) seen="$seen $r" ;; esac
+	[ "$r" = 120 ] && break
+	n=$((n + 1))
+done
+expect "fuzz: the requests after it: EBUSY while it runs, then their own result" "" \
+	"$(echo $seen | tr ' ' '\n' | grep -vxE '120|error|EBUSY' | tr '\n' ' ')"
+expect "fuzz: ... and the device answers right again (fact 5)" 120 "$r"
+echo "# after the long factorial: answers seen:$seen"
 f_in=$((${f_in:-0} + $(kv inputs "$line2")))
 f_faults=$((${f_faults:-1} + $(kv faults "$line2")))
 f_lost=$((${f_lost:-1} + $(kv lost "$line2")))
