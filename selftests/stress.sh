@@ -14,6 +14,11 @@
 #   STRESS_SEED=N   fuzz/mangle seed (default random; printed)
 #   STRESS_OUT=dir  results (default build/stress)
 #   STRESS_TIMEOUT=S per guest (default 7200)
+#   STRESS_DEBUG=1  also run the suite, at smaller sizes (STRESS_DEBUG_SIZES,
+#                   default "storm=5 reloads=10 hotplug=10 fuzz=10000
+#                   mangles=3"), on the debug kernel (scripts/debug-kernel.sh:
+#                   KASAN, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP; built once and
+#                   cached, hours on 2 cores); 0: not
 #
 # Prints progress per guest, then a table of the figures per kernel and
 # scenario (held, faults, inputs, lost, seconds); writes
@@ -43,19 +48,25 @@ cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/edustress" "$repo/bu
 	/usr/sbin/bpftool "$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
-# run_one SUITE MODE: one guest, full sizes; results in $out/SUITE-MODE/
+# run_one SUITE MODE [debug]: one guest; results in $out/SUITE-MODE[-debug]/
 run_one() {
-	local suite=$1 mode=$2 log=$out/$1-$2 ap rc=0 vmpid hppid t0 f
+	local suite=$1 mode=$2 dbg=${3:-} log=$out/$1-$2${3:+-debug} ap rc=0 vmpid hppid t0 f
+	local ko=$repo/build/kmod/$suite/plain/drvhook.ko sizes bz=
+	sizes="storm=$storm reloads=$reloads fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
+	if [ -n "$dbg" ]; then
+		ko=$out/debug-src/kmod/drvhook.ko
+		bz=$("$S/debug-kernel.sh" path bzimage)
+		sizes=${STRESS_DEBUG_SIZES:-"storm=5 reloads=10 hotplug=10 fuzz=10000 mangles=3"}
+	fi
 	mkdir -p "$log/root/drvhook"
-	cp "$repo/build/kmod/$suite/plain/drvhook.ko" "$log/root/drvhook/"
+	cp "$ko" "$log/root/drvhook/"
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		{ echo "$suite $mode: initramfs failed"; return 1; }
 	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed"
-	ap="$ap drvhook.storm=$storm drvhook.reloads=$reloads drvhook.fuzz=$fuzz"
-	ap="$ap drvhook.mangles=$mangles drvhook.hotplug=$hotplug"
+	for f in $sizes; do ap="$ap drvhook.$f"; done
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	t0=$(now)
-	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
+	DRVHOOK_BZIMAGE=$bz "$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
 		--timeout "${STRESS_TIMEOUT:-7200}" --append "$ap" 2>"$log/vm.err" &
 	vmpid=$!
 	"$repo/selftests/hotplug-host.sh" "$log" $vmpid >"$log/hotplug-host.log" 2>&1 &
@@ -67,12 +78,12 @@ run_one() {
 		grep -aE '^# (storm [0-9]|reload [0-9]|hotplug [0-9]|STRESS |fault)|^not ok' \
 			"$log/console.log" 2>/dev/null | tail -n +$((f + 1)) >"$log/progress.new"
 		f=$((f + $(wc -l <"$log/progress.new")))
-		sed "s/^/  [$suite $mode $(elapsed "$t0") s] /" "$log/progress.new"
+		sed "s/^/  [$suite $mode$dbg $(elapsed "$t0") s] /" "$log/progress.new"
 	done
 	wait $vmpid || rc=$?
 	wait $hppid
 	echo "$rc $(elapsed "$t0")" >"$log/rc"
-	echo "  [$suite $mode] guest done: vm.sh exit $rc after $(elapsed "$t0") s"
+	echo "  [$suite $mode$dbg] guest done: vm.sh exit $rc after $(elapsed "$t0") s"
 }
 
 for suite in $kernels; do
@@ -82,7 +93,7 @@ for suite in $kernels; do
 		echo "$suite: kernel, build root or module build failed (see $out/kmod-$suite.log)"
 done
 
-runs=()
+runs=() debug_failed=0
 for suite in $kernels; do
 	for mode in ${STRESS_MODES:-auto}; do
 		[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
@@ -94,14 +105,35 @@ for r in "${runs[@]}"; do
 	run_one $r &
 done
 wait
+# then the debug kernel (its build, the first time, overlaps nothing useful:
+# it runs under nice 19 after the guests above)
+if [ "${STRESS_DEBUG:-1}" = 1 ]; then
+	# built once and cached; the stub built against it on the host (the
+	# same compiler), from a copy of the sources
+	log "debug kernel: scripts/debug-kernel.sh build (cached after the first time; hours on 2 cores)"
+	if "$S/kernel.sh" fetch trixie >/dev/null && "$S/debug-kernel.sh" build >"$out/debug-kernel.log" 2>&1; then
+		rm -rf "$out/debug-src"; mkdir -p "$out/debug-src"
+		cp -a "$repo/kmod" "$repo/include" "$out/debug-src/"
+		if make -C "$out/debug-src/kmod" KDIR="$("$S/debug-kernel.sh" path tree)" \
+			>"$out/kmod-debug.log" 2>&1; then
+			runs+=("trixie auto debug")
+			run_one trixie auto debug
+		else
+			echo "debug kernel: stub build failed ($out/kmod-debug.log)"; debug_failed=1
+		fi
+	else
+		echo "debug kernel: build failed ($out/debug-kernel.log)"; debug_failed=1
+	fi
+fi
 
 # the table and summary.json
-failed=0 entries=()
+failed=${debug_failed:-0} entries=()
 printf '\n%-17s %-15s %-10s %8s %7s %9s %5s %8s  %s\n' kernel mode scenario held faults inputs lost secs details
 for r in "${runs[@]}"; do
 	set -- $r
-	suite=$1 mode=$2 log=$out/$1-$2
+	suite=$1 mode=$2 dbg=${3:-} log=$out/$1-$2${3:+-debug}
 	ver=$("$S/kernel.sh" path "$suite" version 2>/dev/null) || ver=unknown
+	[ -n "$dbg" ] && ver="$ver-debug"
 	read -r rc secs 2>/dev/null <"$log/rc" || { rc=missing secs=0; }
 	tap=$(grep -aE '^(ok|not ok) [0-9]' "$log/console.log" 2>/dev/null)
 	p=$(echo "$tap" | grep -c '^ok' ) f=$(echo "$tap" | grep -c '^not ok')
