@@ -222,6 +222,7 @@ int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
 {
 	struct drvhook_chain *c = drvhook_chain_get(dev_id);
 	struct drvhook_entry *a = NULL;
+	unsigned int n = 0;
 
 	lockdep_assert_held(&drvhook_lock);
 	if (!c)
@@ -231,6 +232,11 @@ int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
 		return -EINVAL;
 	if (chain_find(c, e->name))
 		return -EEXIST;
+	list_for_each_entry(a, &c->list, node)
+		n++;
+	if (n >= DRVHOOK_MAX_POLICIES)
+		return -ENOSPC;	/* the policies listing must fit a page */
+	a = NULL;
 	if (anchor[0]) {
 		a = chain_find(c, anchor);
 		if (!a || !flags)

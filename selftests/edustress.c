@@ -503,7 +503,7 @@ static void *fz_ptr(struct fz_thread *t, int c, const void *src, size_t size)
 
 /* bit per outcome: 0 success, or an errno of this list */
 static const int errs[] = { 0, EBADF, EFAULT, EINVAL, ENOTTY, ENOENT, EEXIST,
-			    EBUSY, EPERM, ENODEV, ETIMEDOUT };
+			    EBUSY, EPERM, ENODEV, ETIMEDOUT, ENOSPC };
 
 static uint64_t E_(int e)
 {
@@ -669,7 +669,8 @@ static void fuzz_one(struct fz_thread *t, long input)
 			 ptr_names[pc]);
 		err = ioctl(fd, cmds[k], p) ? errno : 0;
 		if (pc == P_VALID || pc == P_RO)
-			allowed |= OK_ | E_(EINVAL) | E_(ENOENT) | E_(EEXIST) | E_(EBUSY);
+			allowed |= OK_ | E_(EINVAL) | E_(ENOENT) | E_(EEXIST) | E_(EBUSY) |
+				   E_(ENOSPC);	/* 15 policies per device */
 		if (pc != P_VALID)
 			allowed |= E_(EFAULT);	/* RO: the copy back faults */
 		if (getuid())
