@@ -5,6 +5,8 @@
 #   make check      host tests, then the guest tests on every Debian kernel
 #                   (KERNELS="bookworm trixie trixie-backports" picks a subset)
 #   make check-full  the same, plus the shuffled-layout stub on every kernel
+#   make stress     the reliability suite at full size on every kernel
+#                   (build/stress/summary.json; STRESS_KERNELS picks a subset)
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
@@ -24,7 +26,7 @@ POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
+	$(BUILD)/edustress $(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
@@ -53,6 +55,10 @@ loader:
 $(BUILD)/edutest: selftests/edutest.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
+
+$(BUILD)/edustress: selftests/edustress.c include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude $< -o $@
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -100,6 +106,9 @@ deps:
 check: deps
 	selftests/check.sh
 
+stress: deps
+	selftests/stress.sh
+
 check-full: deps
 	SHUFFLED_KERNELS="bookworm trixie trixie-backports" \
 	DKMS_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
@@ -111,7 +120,7 @@ vm: deps
 	selftests/vm.sh $(KERNEL)
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader install install-dkms uninstall deps check check-full demo vm clean
+.PHONY: all loader install install-dkms uninstall deps check check-full stress demo vm clean

@@ -23,6 +23,8 @@
 
 #define DRVHOOK_NAME_LEN	16
 #define DRVHOOK_MAX_DEVS	16
+/* Policies per device: the chain's sysfs listing must fit one page. */
+#define DRVHOOK_MAX_POLICIES	15
 
 enum drvhook_hook {
 	DRVHOOK_PROBE,

@@ -6,8 +6,9 @@
  * One request at a time per device (the device computes one factorial and
  * runs one DMA at a time): request hook -> MMIO -> interrupt (irq hook) ->
  * completion -> complete hook -> caller. Each request completes exactly
- * once: with its result, its hook's -errno, -ETIMEDOUT, or -ENODEV when
- * the device goes away under it.
+ * once: with its result, its hook's -errno, -ETIMEDOUT, -EBUSY (the
+ * device still computes a factorial that timed out), or -ENODEV when the
+ * device goes away under it.
  */
 #include <linux/cdev.h>
 #include <linux/cred.h>
@@ -112,16 +113,27 @@ static irqreturn_t edu_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Waits for the device to clear @bit of @reg: by IRQ, or polling. */
+/*
+ * Waits for the device to clear @bit of @reg: by IRQ, or polling. An
+ * interrupt while the bit is still set is a stale one (of a request that
+ * timed out): wait on for ours.
+ */
 static int edu_wait(struct edu *edu, u32 reg, u32 bit)
 {
+	unsigned long left = msecs_to_jiffies(EDU_TIMEOUT_MS);
 	u32 v;
 
 	if (edu->irq_mode) {
-		if (!wait_for_completion_timeout(&edu->done,
-						 msecs_to_jiffies(EDU_TIMEOUT_MS)))
-			return -ETIMEDOUT;
-		return READ_ONCE(edu->gone) ? -ENODEV : 0;
+		for (;;) {
+			left = wait_for_completion_timeout(&edu->done, left);
+			if (!left)
+				return -ETIMEDOUT;
+			if (READ_ONCE(edu->gone))
+				return -ENODEV;
+			reinit_completion(&edu->done);
+			if (!(readl(edu->mmio + reg) & bit))
+				return 0;
+		}
 	}
 	return readl_poll_timeout(edu->mmio + reg, v,
 				  !(v & bit) || READ_ONCE(edu->gone),
@@ -151,6 +163,7 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		  u64 *result)
 {
 	int err;
+	u32 v;
 
 	reinit_completion(&edu->done);
 	if (READ_ONCE(edu->gone))
@@ -161,6 +174,17 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		*result = readl(edu->mmio + EDU_REG_LIVENESS);
 		return 0;
 	case DRVHOOK_OP_FACT:
+		/*
+		 * The device ignores a new input while it computes: a
+		 * factorial that timed out may still run (large inputs take
+		 * seconds). Busy, not someone else's result.
+		 */
+		if (readl_poll_timeout(edu->mmio + EDU_REG_STATUS, v,
+				       !(v & EDU_STATUS_COMPUTING) ||
+				       READ_ONCE(edu->gone),
+				       100, EDU_TIMEOUT_MS * 1000))
+			return -EBUSY;
+		reinit_completion(&edu->done);
 		writel(arg, edu->mmio + EDU_REG_FACT);
 		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING);
 		if (!err)

@@ -22,7 +22,7 @@
 #include "hook_core.h"
 #include "hook_internal.h"
 
-DEFINE_STATIC_KEY_FALSE(drvhook_attached);
+DEFINE_STATIC_KEY_DEFERRED_FALSE(drvhook_attached, DRVHOOK_KEY_DELAY);
 DEFINE_PER_CPU(struct drvhook_cur *, drvhook_cur);
 DEFINE_MUTEX(drvhook_lock);
 struct class *drvhook_class;
@@ -222,6 +222,7 @@ int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
 {
 	struct drvhook_chain *c = drvhook_chain_get(dev_id);
 	struct drvhook_entry *a = NULL;
+	unsigned int n = 0;
 
 	lockdep_assert_held(&drvhook_lock);
 	if (!c)
@@ -231,6 +232,11 @@ int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
 		return -EINVAL;
 	if (chain_find(c, e->name))
 		return -EEXIST;
+	list_for_each_entry(a, &c->list, node)
+		n++;
+	if (n >= DRVHOOK_MAX_POLICIES)
+		return -ENOSPC;	/* the policies listing must fit a page */
+	a = NULL;
 	if (anchor[0]) {
 		a = chain_find(c, anchor);
 		if (!a || !flags)
@@ -245,7 +251,7 @@ int drvhook_chain_insert(u32 dev_id, struct drvhook_entry *e, u32 flags,
 		list_add_tail_rcu(&e->node, &c->list);
 	e->dev_id = dev_id;
 	drvhook_chain_count(e, 1);
-	static_branch_inc(&drvhook_attached);
+	static_branch_inc(&drvhook_attached.key);
 	return 0;
 }
 
@@ -255,7 +261,7 @@ void drvhook_chain_remove(struct drvhook_entry *e)
 	lockdep_assert_held(&drvhook_lock);
 	list_del_rcu(&e->node);
 	drvhook_chain_count(e, -1);
-	static_branch_dec(&drvhook_attached);
+	static_branch_slow_dec_deferred(&drvhook_attached);
 	synchronize_rcu();
 	drvhook_entry_free(e);
 }
@@ -458,5 +464,6 @@ void drvhook_core_exit(void)
 		list_for_each_entry_safe(e, tmp, &chains[i].list, node)
 			drvhook_chain_remove(e);
 	mutex_unlock(&drvhook_lock);
+	static_key_deferred_flush(&drvhook_attached);
 	class_destroy(drvhook_class);
 }

@@ -10,6 +10,7 @@
 
 #include <linux/device.h>
 #include <linux/jump_label.h>
+#include <linux/jump_label_ratelimit.h>
 #include <linux/types.h>
 #include "../include/drvhook.h"
 
@@ -21,7 +22,13 @@ struct drvhook_dev {
 	struct device *dev;		/* /sys/class/drvhook/<name> */
 };
 
-DECLARE_STATIC_KEY_FALSE(drvhook_attached);
+/*
+ * On while some policy is attached. Turning it off is deferred
+ * (DRVHOOK_KEY_DELAY): attach/detach storms would otherwise patch every
+ * drvhook_has() site of the module on each cycle, under running requests.
+ */
+extern struct static_key_false_deferred drvhook_attached;
+#define DRVHOOK_KEY_DELAY	(10 * HZ)
 
 /* The core's class: device parts create their char devices in it. */
 extern struct class *drvhook_class;
@@ -38,7 +45,8 @@ bool __drvhook_has(const struct drvhook_dev *hd, enum drvhook_hook h);
 static inline bool drvhook_has(const struct drvhook_dev *hd,
 			       enum drvhook_hook h)
 {
-	return static_branch_unlikely(&drvhook_attached) && __drvhook_has(hd, h);
+	return static_branch_unlikely(&drvhook_attached.key) &&
+	       __drvhook_has(hd, h);
 }
 
 /*

@@ -223,14 +223,23 @@ int drvhook_fb_replace(u32 dev_id, const struct drvhook_fb_attach *req)
 	} else if (e->ops) {
 		err = -EBUSY;
 	} else {
-		drvhook_chain_count(e, -1);
+		/*
+		 * Count the hooks only the new programs have before the
+		 * switch, uncount those only the old had after it: nr[]
+		 * never drops to 0 for a hook both have, so no dispatch
+		 * skips the chain (drvhook_has()) in between.
+		 */
+		struct drvhook_entry grow = { .dev_id = e->dev_id,
+					      .hooks = req->hooks & ~e->hooks };
+		struct drvhook_entry shrink = { .dev_id = e->dev_id,
+						.hooks = e->hooks & ~req->hooks };
+
+		drvhook_chain_count(&grow, 1);
 		WRITE_ONCE(e->hooks, e->hooks | req->hooks);
 		WRITE_ONCE(e->cookie, req->cookie);
-		drvhook_chain_count(e, 1);
 		synchronize_rcu();
-		drvhook_chain_count(e, -1);
 		WRITE_ONCE(e->hooks, req->hooks);
-		drvhook_chain_count(e, 1);
+		drvhook_chain_count(&shrink, -1);
 	}
 	mutex_unlock(&drvhook_lock);
 	return err;

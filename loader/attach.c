@@ -55,6 +55,9 @@ int attach_error(int err, const char *dev, const char *name, const char *anchor,
 	case ENODEV:
 		return fail(EXIT_NODEV, "%s: device %s has no chain (ENODEV)",
 			    what, dev);
+	case ENOSPC:
+		return fail(EXIT_FAIL, "%s: %s already runs %d policies, the most a device takes (ENOSPC)",
+			    what, dev, DRVHOOK_MAX_POLICIES);
 	default:
 		return fail_errno(err, "%s of '%s' on %s", what, name, dev);
 	}

@@ -39,7 +39,8 @@ while [ $# -gt 0 ]; do
 done
 [[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ ]] || usage
 [ -f "$initrd" ] || die "no initramfs $initrd"
-bz=$("$here/kernel.sh" path "$suite" bzimage)
+# DRVHOOK_BZIMAGE: another kernel for the same suite (make stress: the debug one)
+bz=${DRVHOOK_BZIMAGE:-$("$here/kernel.sh" path "$suite" bzimage)}
 mkdir -p "$logdir"
 con=$logdir/console.log
 rm -f "$con" "$logdir/dmesg.log" "$logdir/qmp.sock"

@@ -12,6 +12,8 @@
 #   SHUFFLED_KERNELS="trixie"  kernels that also run the shuffled-layout stub
 #   MODES="auto forced-fallback"  attach modes per kernel (auto: the default
 #                   mode; forced-fallback runs only where auto is struct_ops)
+#   CHECK_HOTPLUG=N hot-unplug cycles of the guest hotplug group (default 2;
+#                   the host drives QMP: selftests/hotplug-host.sh)
 #
 # Prints one line per kernel run, one sha256 line per BPF object, and ends
 # with "N passed, N failed". Writes $CHECK_OUT/summary.json. Exit status is
@@ -61,7 +63,7 @@ mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
 cp "$repo"/build/bpf/*.bpf.o "$payload/drvhook/bpf/"
 mkdir -p "$payload/drvhook/bpf-nocore"
 cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
-cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/jsoncheck" /usr/sbin/bpftool \
+cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" /usr/sbin/bpftool \
 	"$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
@@ -101,10 +103,15 @@ run_kernel() {
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		die "initramfs for $name failed"
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
-	ap="$ap drvhook.layout=$layout"
+	ap="$ap drvhook.layout=$layout drvhook.hotplug=${CHECK_HOTPLUG:-2}"
 	rc=0
-	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 \
-		--timeout 900 --append "$ap" 2>"$log/vm.err" || rc=$?
+	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
+		--timeout 900 --append "$ap" 2>"$log/vm.err" &
+	local vmpid=$! hppid
+	"$repo/selftests/hotplug-host.sh" "$log" $vmpid >"$log/hotplug-host.log" 2>&1 &
+	hppid=$!
+	wait $vmpid || rc=$?
+	wait $hppid
 	grep -aE '^(TAP|ok |not ok |#|1\.\.)' "$log/console.log" >"$log/tap.txt" 2>/dev/null
 	read -r p f s < <(tap_count "$log/tap.txt")
 	case $rc in

@@ -65,3 +65,6 @@ fact() {
 	while [ "$n" -le "$1" ]; do r=$((r * n)); n=$((n + 1)); done
 	echo $((r & 0xffffffff))
 }
+
+# kv KEY LINE: the value of KEY=... in LINE
+kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Hostile test policy: reads past the end of its context struct (a kernel
+ * stack object). The verifier must refuse it in both modes.
+ */
+#include "drvhook.bpf.h"
+
+DRVHOOK_REQUEST(oob_request, req)
+{
+	volatile __u64 *p = (volatile __u64 *)req;
+
+	return p[64] == 42 ? -EPERM : 0;
+}
+
+SEC(".struct_ops.link")
+struct drvhook_ops test_oob = {
+	.request = (void *)oob_request,
+	.name = "test_oob",
+};

@@ -1,0 +1,28 @@
+#!/bin/bash
+# hotplug-host.sh LOGDIR PID: the host half of the guest's hotplug tests
+# (selftests/guest/t_hotplug.sh). Follows LOGDIR/console.log while PID
+# (the vm.sh run of that guest, started with --qmp) lives, and answers
+# each guest line "DRVHOOK-HOTPLUG <seq> add|del END" with a QMP
+# device_add / device_del of edu device "hp0". Logs to stdout.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+qmp=$here/../scripts/qmp.sh
+[ $# = 2 ] && [ -d "$1" ] || { echo "usage: $0 LOGDIR PID" >&2; exit 2; }
+logdir=$1 pid=$2 done=0
+while kill -0 "$pid" 2>/dev/null; do
+	mapfile -t reqs < <(grep -aoE 'DRVHOOK-HOTPLUG [0-9]+ (add|del) END' "$logdir/console.log" 2>/dev/null)
+	while [ "$done" -lt "${#reqs[@]}" ]; do
+		set -- ${reqs[$done]}
+		done=$((done + 1))
+		case $3 in
+		add)	# the last removal may still be finishing: retry while QMP says so
+			for try in $(seq 300); do
+				r=$("$qmp" "$logdir" device_add '{"driver":"edu","id":"hp0"}' 2>&1) && break
+				sleep 0.2
+			done ;;
+		del)	r=$("$qmp" "$logdir" device_del '{"id":"hp0"}' 2>&1) ;;
+		esac
+		echo "$(date +%T) $2 $3: $r"
+	done
+	sleep 0.2
+done
