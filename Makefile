@@ -7,6 +7,8 @@
 #   make check-full  the same, plus the shuffled-layout stub on every kernel
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
+#   make bench      what a hook costs next to the alternatives, on every
+#                   kernel (KERNELS=...); results in build/bench/
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
 BUILD := build
 CLANG ?= clang
@@ -38,6 +40,18 @@ $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
+# make bench's guest tools: the driver of the bench ioctl and the kprobe
+# twin of the admission policy
+bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o
+
+$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
+
+$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bpf/*.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 deps:
 	scripts/deps.sh
 
@@ -53,8 +67,12 @@ demo: deps
 vm: deps
 	selftests/vm.sh $(KERNEL)
 
+bench: deps
+	bench/bench.sh
+
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/jsoncheck $(BUILD)/check \
+		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader deps check check-full demo vm clean
+.PHONY: all loader deps check check-full demo vm bench bench-tools clean

@@ -1,0 +1,86 @@
+#!/bin/bash
+# make bench: what a hook costs on the request path, next to what a user
+# would pick instead, on every kernel of the matrix (docs/performance.md).
+#
+#   KERNELS="bookworm trixie trixie-backports"  suites (default: all)
+#   BENCH_OUT=dir     results folder (default build/bench)
+#   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
+#   BENCH_REPEATS=N   loops per mode and pass (default 5)
+#   BENCH_MS=MS       duration of one loop (default 60)
+#
+# Per kernel: builds the stub three ways (hooks, DRVHOOK_HOOKS=n,
+# DRVHOOK_CPOLICY=admission; all with DRVHOOK_BENCH=y), boots one guest
+# that loads them in turn (bench/guest-run), and keeps its BENCH lines.
+# Then bench/report.py prints the ratio table and writes results.csv,
+# results.json and results.png. Timings under TCG are only comparable
+# within one guest run: the report holds ratios within each run.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+S=$repo/scripts
+out=${BENCH_OUT:-$repo/build/bench}
+kernels=${KERNELS:-$ALL_SUITES}
+failed=0
+t_all=$(now)
+
+rm -rf "$out"; mkdir -p "$out"
+make -s -C "$repo" all bench-tools || die "build failed"
+
+payload=$out/payload
+guest_payload "$repo" "$payload"
+mkdir -p "$payload/drvhook/bench"
+cp "$repo/build/bpf-bench/kprobe_admission.bpf.o" "$payload/drvhook/bench/"
+cp "$repo/build/drvbench" "$payload/usr/sbin/"
+cp "$repo/bench/guest-run" "$payload/tests/run"
+
+append="drvhook.bench_rounds=${BENCH_ROUNDS:-2} drvhook.bench_repeats=${BENCH_REPEATS:-5}"
+append="$append drvhook.bench_ms=${BENCH_MS:-60}"
+# idle=halt: TCG's MWAIT sleeps until the next interrupt, so a wakeup of an
+# idle vCPU that sets its polled need-resched flag (no IPI) waits for the
+# next tick (4 ms): that would bill the upcall for TCG, not for itself.
+append="$append idle=halt"
+
+for suite in $kernels; do
+	suite_base "$suite" >/dev/null
+	t=$(now)
+	d=$out/$suite
+	mkdir -p "$d/root/drvhook"
+	if ! "$S/kernel.sh" fetch "$suite" >/dev/null || ! "$S/buildroot.sh" "$suite" >/dev/null; then
+		echo "kernel $suite MISSING (fetch or build root failed)"
+		failed=$((failed + 1))
+		continue
+	fi
+	ver=$("$S/kernel.sh" path "$suite" version)
+	ok=1
+	for v in "hooks DRVHOOK_BENCH=y" "nohook DRVHOOK_BENCH=y DRVHOOK_HOOKS=n" \
+		"cpolicy DRVHOOK_CPOLICY=admission"; do
+		set -- $v
+		name=$1; shift
+		"$S/build-kmod.sh" "$suite" "$d/root/drvhook/$name" "$@" >"$d/kmod-$name.log" 2>&1 ||
+			{ tail -20 "$d/kmod-$name.log" >&2; ok=0; }
+	done
+	if [ $ok = 0 ]; then
+		echo "kernel $suite $ver: module build failed (see $d/kmod-*.log)"
+		failed=$((failed + 1))
+		continue
+	fi
+	rm -f "$d"/root/drvhook/*/kernel.txt
+	"$S/initramfs.sh" "$d/initramfs.cpio.gz" "$payload" "$d/root" 2>/dev/null ||
+		die "initramfs for $suite failed"
+	rc=0
+	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 600 \
+		--append "$append" 2>"$d/vm.err" || rc=$?
+	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
+	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
+	if [ $rc != 0 ]; then
+		echo "kernel $suite $ver: guest failed (rc=$rc), see $d/console.log"
+		grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection' "$d/vm.err" | head -5
+		failed=$((failed + 1))
+	fi
+	echo "$ver" >"$d/version"
+	log "bench $suite: $(elapsed "$t") s"
+done
+
+python3 "$repo/bench/report.py" "$out" $kernels || failed=$((failed + 1))
+echo "make bench: $(elapsed "$t_all") s"
+[ $failed = 0 ]
