@@ -42,7 +42,8 @@ $(BUILD)/jsoncheck: selftests/jsoncheck.c
 
 # make bench's guest tools: the driver of the bench ioctl and the kprobe
 # twin of the admission policy
-bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o
+bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
+	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o
 
 $(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
 	@mkdir -p $(dir $@)

@@ -4,9 +4,12 @@
 #
 #   KERNELS="bookworm trixie trixie-backports"  suites (default: all)
 #   BENCH_OUT=dir     results folder (default build/bench)
-#   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
-#   BENCH_REPEATS=N   loops per mode and pass (default 5)
-#   BENCH_MS=MS       duration of one loop (default 60)
+#   BENCH_CLOCK=icount|wall  the guest clock (default icount: QEMU counts
+#                     instructions, 1 ns each, so the host's load does not
+#                     show; wall: plain TCG, the host's time)
+#   BENCH_ROUNDS=N    passes over all variants in one boot (default 3)
+#   BENCH_REPEATS=N   loops per mode and pass (default 3)
+#   BENCH_MS=MS       duration of one loop (default 40)
 #
 # Per kernel: builds the stub three ways (hooks, DRVHOOK_HOOKS=n,
 # DRVHOOK_CPOLICY=admission; all with DRVHOOK_BENCH=y), boots one guest
@@ -29,12 +32,19 @@ make -s -C "$repo" all bench-tools || die "build failed"
 payload=$out/payload
 guest_payload "$repo" "$payload"
 mkdir -p "$payload/drvhook/bench"
-cp "$repo/build/bpf-bench/kprobe_admission.bpf.o" "$payload/drvhook/bench/"
+cp "$repo"/build/bpf-bench/*.bpf.o "$payload/drvhook/bench/"
 cp "$repo/build/drvbench" "$payload/usr/sbin/"
 cp "$repo/bench/guest-run" "$payload/tests/run"
 
-append="drvhook.bench_rounds=${BENCH_ROUNDS:-2} drvhook.bench_repeats=${BENCH_REPEATS:-5}"
-append="$append drvhook.bench_ms=${BENCH_MS:-60}"
+clock=${BENCH_CLOCK:-icount}
+case $clock in
+icount) clockargs=(--icount 0) ;;
+wall) clockargs=() ;;
+*) die "BENCH_CLOCK: icount or wall" ;;
+esac
+echo "$clock" >"$out/clock"
+append="drvhook.bench_rounds=${BENCH_ROUNDS:-3} drvhook.bench_repeats=${BENCH_REPEATS:-3}"
+append="$append drvhook.bench_ms=${BENCH_MS:-40}"
 # idle=halt: TCG's MWAIT sleeps until the next interrupt, so a wakeup of an
 # idle vCPU that sets its polled need-resched flag (no IPI) waits for the
 # next tick (4 ms): that would bill the upcall for TCG, not for itself.
@@ -69,7 +79,7 @@ for suite in $kernels; do
 		die "initramfs for $suite failed"
 	rc=0
 	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 600 \
-		--append "$append" 2>"$d/vm.err" || rc=$?
+		"${clockargs[@]}" --append "$append" 2>"$d/vm.err" || rc=$?
 	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
 	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
 	if [ $rc != 0 ]; then
@@ -81,6 +91,8 @@ for suite in $kernels; do
 	log "bench $suite: $(elapsed "$t") s"
 done
 
-python3 "$repo/bench/report.py" "$out" $kernels || failed=$((failed + 1))
+# Debian's python3 (its python3-matplotlib draws the chart), whatever else
+# is first on PATH
+/usr/bin/python3 "$repo/bench/report.py" "$out" $kernels || failed=$((failed + 1))
 echo "make bench: $(elapsed "$t_all") s"
 [ $failed = 0 ]
