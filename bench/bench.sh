@@ -7,9 +7,9 @@
 #   BENCH_CLOCK=icount|wall  the guest clock (default icount: QEMU counts
 #                     instructions, 1 ns each, so the host's load does not
 #                     show; wall: plain TCG, the host's time)
-#   BENCH_ROUNDS=N    passes over all variants in one boot (default 3)
+#   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
 #   BENCH_REPEATS=N   loops per mode and pass (default 3)
-#   BENCH_MS=MS       duration of one loop (default 40)
+#   BENCH_MS=MS       duration of one loop (default 30)
 #
 # Per kernel: builds the stub three ways (hooks, DRVHOOK_HOOKS=n,
 # DRVHOOK_CPOLICY=admission; all with DRVHOOK_BENCH=y), boots one guest
@@ -44,8 +44,8 @@ wall) clockargs=() ;;
 *) die "BENCH_CLOCK: icount or wall" ;;
 esac
 echo "$clock" >"$out/clock"
-append="drvhook.bench_rounds=${BENCH_ROUNDS:-3} drvhook.bench_repeats=${BENCH_REPEATS:-3}"
-append="$append drvhook.bench_ms=${BENCH_MS:-40}"
+append="drvhook.bench_rounds=${BENCH_ROUNDS:-2} drvhook.bench_repeats=${BENCH_REPEATS:-3}"
+append="$append drvhook.bench_ms=${BENCH_MS:-30}"
 # idle=halt: TCG's MWAIT sleeps until the next interrupt, so a wakeup of an
 # idle vCPU that sets its polled need-resched flag (no IPI) waits for the
 # next tick (4 ms): that would bill the upcall for TCG, not for itself.
@@ -69,7 +69,8 @@ bench_kernel() {
 	rm -f "$d"/root/drvhook/*/kernel.txt
 	"$S/initramfs.sh" "$d/initramfs.cpio.gz" "$payload" "$d/root" 2>/dev/null ||
 		{ echo "kernel $suite $ver: initramfs failed"; return 1; }
-	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 600 \
+	# a generous timeout: a guest gets a small share of a loaded host
+	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 2400 \
 		"${clockargs[@]}" --append "$append" 2>"$d/vm.err" || rc=$?
 	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
 	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
