@@ -9,6 +9,8 @@
 #                   (build/stress/summary.json; STRESS_KERNELS picks a subset)
 #   make demo       a policy changing a request's outcome, on the newest kernel
 #   make vm         an interactive guest shell (KERNEL=suite)
+#   make bench      what a hook costs next to the alternatives, on every
+#                   kernel (KERNELS=...); results in build/bench/
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
 #   make install    the CLI, its man page, the shipped policies, the policy
 #                   headers and drvhook.pc (PREFIX=/usr/local, DESTDIR=)
@@ -100,6 +102,19 @@ uninstall:
 	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR); do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
+# make bench's guest tools: the driver of the bench ioctl and the kprobe
+# twin of the admission policy
+bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
+	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o
+
+$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
+
+$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bpf/*.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 deps:
 	scripts/deps.sh
 
@@ -119,8 +134,12 @@ demo: deps
 vm: deps
 	selftests/vm.sh $(KERNEL)
 
+bench: deps
+	bench/bench.sh
+
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress \
+		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader install install-dkms uninstall deps check check-full stress demo vm clean
+.PHONY: all loader install install-dkms uninstall deps check check-full stress demo vm bench bench-tools clean

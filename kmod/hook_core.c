@@ -124,10 +124,13 @@ int drvhook_run(struct drvhook_dev *hd, enum drvhook_hook h, void *ctx,
 	struct drvhook_entry *e;
 	int verdict = 0, v;
 
+	/*
+	 * Preemption off is also the RCU read-side section the chain walk
+	 * needs: synchronize_rcu() waits for it (4.20+, every kernel here).
+	 */
 	preempt_disable();
 	prev = this_cpu_read(drvhook_cur);
 	this_cpu_write(drvhook_cur, &cur);
-	rcu_read_lock();
 	list_for_each_entry_rcu(e, &hd->chain->list, node) {
 		if (!(READ_ONCE(e->hooks) & BIT(h)))
 			continue;
@@ -145,7 +148,6 @@ int drvhook_run(struct drvhook_dev *hd, enum drvhook_hook h, void *ctx,
 		if (v < 0)
 			break;
 	}
-	rcu_read_unlock();
 	this_cpu_write(drvhook_cur, prev);
 	preempt_enable();
 	return verdict;

@@ -127,26 +127,6 @@ static const struct btf_kfunc_id_set drvhook_kfunc_set = {
 	.set = &drvhook_kfunc_ids,
 };
 
-void drvhook_fb_call(enum drvhook_hook h, void *ctx)
-{
-	switch (h) {
-	case DRVHOOK_PROBE:
-		drvhook_fb_probe(ctx);
-		break;
-	case DRVHOOK_REQUEST:
-		drvhook_fb_request(ctx);
-		break;
-	case DRVHOOK_IRQ:
-		drvhook_fb_irq(ctx);
-		break;
-	case DRVHOOK_COMPLETE:
-		drvhook_fb_complete(ctx);
-		break;
-	default:
-		break;
-	}
-}
-
 static atomic_t next_cookie;
 
 u32 drvhook_fb_cookie(void)

@@ -74,17 +74,61 @@ void drvhook_chain_replace(struct drvhook_entry *old,
 			   struct drvhook_entry *new);
 
 /* hook_fallback.c */
-void drvhook_fb_call(enum drvhook_hook h, void *ctx);
+int drvhook_fb_probe(struct drvhook_probe *ctx);
+int drvhook_fb_request(struct drvhook_request *ctx);
+int drvhook_fb_irq(struct drvhook_irq *ctx);
+int drvhook_fb_complete(struct drvhook_complete *ctx);
 int drvhook_fb_attach(u32 dev_id, struct drvhook_fb_attach *req);
 int drvhook_fb_detach(u32 dev_id, const char *name);
 u32 drvhook_fb_cookie(void);
 int drvhook_fb_replace(u32 dev_id, const struct drvhook_fb_attach *req);
 int drvhook_kfuncs_init(void);
 
+/*
+ * Calls the fentry attach point of hook @h. Inline: dispatch is the hot
+ * path (make bench).
+ */
+static inline void drvhook_fb_call(enum drvhook_hook h, void *ctx)
+{
+	switch (h) {
+	case DRVHOOK_PROBE:
+		drvhook_fb_probe(ctx);
+		break;
+	case DRVHOOK_REQUEST:
+		drvhook_fb_request(ctx);
+		break;
+	case DRVHOOK_IRQ:
+		drvhook_fb_irq(ctx);
+		break;
+	case DRVHOOK_COMPLETE:
+		drvhook_fb_complete(ctx);
+		break;
+	default:
+		break;
+	}
+}
+
 /* hook_structops.c */
 #if DRVHOOK_HAVE_STRUCT_OPS
-int drvhook_ops_call(struct drvhook_ops *ops, enum drvhook_hook h, void *ctx);
 int drvhook_structops_init(void);
+
+/* Calls a policy's struct_ops program for hook @h. Inline, as above. */
+static inline int drvhook_ops_call(struct drvhook_ops *ops,
+				   enum drvhook_hook h, void *ctx)
+{
+	switch (h) {
+	case DRVHOOK_PROBE:
+		return ops->probe(ctx);
+	case DRVHOOK_REQUEST:
+		return ops->request(ctx);
+	case DRVHOOK_IRQ:
+		return ops->irq(ctx);
+	case DRVHOOK_COMPLETE:
+		return ops->complete(ctx);
+	default:
+		return 0;
+	}
+}
 #else
 static inline int drvhook_ops_call(struct drvhook_ops *ops,
 				   enum drvhook_hook h, void *ctx)

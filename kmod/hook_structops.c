@@ -229,22 +229,6 @@ static int ops_update DRVHOOK_OPS_ARGS(void *kdata, void *old_kdata)
 	return err;
 }
 
-int drvhook_ops_call(struct drvhook_ops *ops, enum drvhook_hook h, void *ctx)
-{
-	switch (h) {
-	case DRVHOOK_PROBE:
-		return ops->probe(ctx);
-	case DRVHOOK_REQUEST:
-		return ops->request(ctx);
-	case DRVHOOK_IRQ:
-		return ops->irq(ctx);
-	case DRVHOOK_COMPLETE:
-		return ops->complete(ctx);
-	default:
-		return 0;
-	}
-}
-
 static int cfi_probe(struct drvhook_probe *ctx)
 {
 	return 0;

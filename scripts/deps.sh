@@ -28,7 +28,8 @@ fi
 
 pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pkg-config
 	busybox-static mmdebstrap cpio xz-utils zstd
-	python3 kmod file binutils ca-certificates"
+	python3 kmod file binutils ca-certificates
+	python3-matplotlib"	# make bench: the chart
 # QEMU >= 8: 7.2's edu device refuses a DMA that ends at its buffer's end.
 bp_pkgs="libbpf-dev bpftool qemu-system-x86"
 

@@ -97,3 +97,14 @@ lock_file() {
 	exec {fd}>"$1"
 	flock "$fd"
 }
+
+# guest_payload REPO DIR: what every guest run needs (make check, make
+# bench), under DIR for initramfs.sh: the BPF objects (/drvhook/bpf), the
+# loader and bpftool (/usr/sbin), the guest test helpers (/tests/lib.sh).
+# Needs `make all` first.
+guest_payload() {
+	mkdir -p "$2/drvhook/bpf" "$2/usr/sbin" "$2/tests"
+	cp "$1"/build/bpf/*.bpf.o "$2/drvhook/bpf/"
+	cp "$1/build/drvhook" /usr/sbin/bpftool "$2/usr/sbin/"
+	cp "$1/selftests/guest/lib.sh" "$2/tests/"
+}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # vm.sh run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
 #                                   [--append 'ARGS'] [--mem SIZE] [--smp N]
+#                                   [--icount SHIFT]
 # Boot SUITE's cached kernel (kernel.sh fetch SUITE first) on QEMU/TCG with N
 # (default 1) edu PCI devices edu0..eduN-1 and INITRAMFS (initramfs.sh).
 #   LOGDIR/console.log  the serial console
@@ -13,17 +14,20 @@
 # 101 when no result marker came (crash, hang: --timeout, default 120 s).
 # --shell: interactive, serial console on stdio (Ctrl-A X quits QEMU),
 # guest init runs a shell instead of /tests/run; no verdict.
+# --icount SHIFT: the guest clock counts instructions (QEMU -icount, one
+# instruction = 2^SHIFT ns; idle time still passes in real time), so that
+# guest timings do not depend on the host's load (make bench).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 usage() {
-	echo "usage: $0 run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N]" >&2
+	echo "usage: $0 run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--icount SHIFT]" >&2
 	exit 2
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage
 suite=$2 initrd=$3 logdir=$4; shift 4
-edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2
+edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2 icount=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--edu) edu=${2:?}; shift ;;
@@ -33,11 +37,12 @@ while [ $# -gt 0 ]; do
 	--append) append=${2?}; shift ;;
 	--mem) mem=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
+	--icount) icount=${2:?}; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
-[[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ ]] || usage
+[[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ && $icount =~ ^[0-9]*$ ]] || usage
 [ -f "$initrd" ] || die "no initramfs $initrd"
 # DRVHOOK_BZIMAGE: another kernel for the same suite (make stress: the debug one)
 bz=${DRVHOOK_BZIMAGE:-$("$here/kernel.sh" path "$suite" bzimage)}
@@ -52,6 +57,7 @@ cmdline="console=ttyS0 panic=-1 loglevel=4 drvhook.token=$token"
 
 args=(-machine pc -accel tcg -cpu max -smp "$smp" -m "$mem" -nic none -vga none -no-reboot
 	-display none -kernel "$bz" -initrd "$initrd" -append "$cmdline")
+[ -n "$icount" ] && args+=(-icount "shift=$icount,sleep=on")
 for ((i = 0; i < edu; i++)); do args+=(-device "edu,id=edu$i"); done
 [ $qmp = 1 ] && args+=(-qmp "unix:$logdir/qmp.sock,server=on,wait=off")
 

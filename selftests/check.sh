@@ -59,12 +59,10 @@ stage host-tests "$t"
 
 # guest payload shared by every kernel: the same BPF objects everywhere
 payload=$out/payload
-mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
-cp "$repo"/build/bpf/*.bpf.o "$payload/drvhook/bpf/"
+guest_payload "$repo" "$payload"
 mkdir -p "$payload/drvhook/bpf-nocore"
 cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
-cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" /usr/sbin/bpftool \
-	"$payload/usr/sbin/"
+cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
 # docs/writing-a-policy.md: its host commands build a policy outside the

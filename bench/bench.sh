@@ -1,0 +1,122 @@
+#!/bin/bash
+# make bench: what a hook costs on the request path, next to what a user
+# would pick instead, on every kernel of the matrix (docs/performance.md).
+#
+#   KERNELS="bookworm trixie trixie-backports"  suites (default: all)
+#   BENCH_OUT=dir     results folder (default build/bench)
+#   BENCH_CLOCK=icount|wall  the guest clock (default icount: QEMU counts
+#                     instructions, 1 ns each, so the host's load does not
+#                     show; wall: plain TCG, the host's time)
+#   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
+#   BENCH_REPEATS=N   loops per mode and pass (default 3)
+#   BENCH_MS=MS       duration of one loop (default 30)
+#
+# Per kernel: builds the stub three ways (hooks, DRVHOOK_HOOKS=n,
+# DRVHOOK_CPOLICY=admission; all with DRVHOOK_BENCH=y), boots one guest
+# that loads them in turn (bench/guest-run), and keeps its BENCH lines.
+# With the icount clock the kernels run side by side.
+# Then bench/report.py prints the ratio table and writes results.csv,
+# results.json and results.png. Timings under TCG are only comparable
+# within one guest run: the report holds ratios within each run.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+S=$repo/scripts
+out=${BENCH_OUT:-$repo/build/bench}
+kernels=${KERNELS:-$ALL_SUITES}
+failed=0
+t_all=$(now)
+
+rm -rf "$out"; mkdir -p "$out"
+make -s -C "$repo" all bench-tools || die "build failed"
+
+payload=$out/payload
+guest_payload "$repo" "$payload"
+mkdir -p "$payload/drvhook/bench"
+cp "$repo"/build/bpf-bench/*.bpf.o "$payload/drvhook/bench/"
+cp "$repo/build/drvbench" "$payload/usr/sbin/"
+cp "$repo/bench/guest-run" "$payload/tests/run"
+
+clock=${BENCH_CLOCK:-icount}
+case $clock in
+icount) clockargs=(--icount 0) ;;
+wall) clockargs=() ;;
+*) die "BENCH_CLOCK: icount or wall" ;;
+esac
+echo "$clock" >"$out/clock"
+append="drvhook.bench_rounds=${BENCH_ROUNDS:-2} drvhook.bench_repeats=${BENCH_REPEATS:-3}"
+append="$append drvhook.bench_ms=${BENCH_MS:-30}"
+# idle=halt: TCG's MWAIT sleeps until the next interrupt, so a wakeup of an
+# idle vCPU that sets its polled need-resched flag (no IPI) waits for the
+# next tick (4 ms): that would bill the upcall for TCG, not for itself.
+append="$append idle=halt"
+
+# bench_kernel SUITE VERSION: builds the variants, boots the guest; its
+# messages go to $out/SUITE/summary (printed in kernel order at the end)
+bench_kernel() {
+	local suite=$1 ver=$2 d=$out/$1 v name rc=0 t
+	t=$(now)
+	for v in "hooks DRVHOOK_BENCH=y" "nohook DRVHOOK_BENCH=y DRVHOOK_HOOKS=n" \
+		"cpolicy DRVHOOK_CPOLICY=admission"; do
+		set -- $v
+		name=$1; shift
+		if ! "$S/build-kmod.sh" "$suite" "$d/root/drvhook/$name" "$@" >"$d/kmod-$name.log" 2>&1; then
+			echo "kernel $suite $ver: module build failed, see $d/kmod-$name.log"
+			tail -20 "$d/kmod-$name.log"
+			return 1
+		fi
+	done
+	rm -f "$d"/root/drvhook/*/kernel.txt
+	"$S/initramfs.sh" "$d/initramfs.cpio.gz" "$payload" "$d/root" 2>/dev/null ||
+		{ echo "kernel $suite $ver: initramfs failed"; return 1; }
+	# a generous timeout: a guest gets a small share of a loaded host
+	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 2400 \
+		"${clockargs[@]}" --append "$append" 2>"$d/vm.err" || rc=$?
+	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
+	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
+	echo "$ver" >"$d/version"
+	echo "kernel $suite $ver: $(elapsed "$t") s (module builds and guest)"
+	if [ $rc != 0 ]; then
+		echo "kernel $suite $ver: guest failed (rc=$rc), see $d/console.log"
+		grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection' "$d/vm.err" | head -5
+		return 1
+	fi
+}
+
+# Kernels and build roots first, one at a time (apt, mmdebstrap).
+ready=
+for suite in $kernels; do
+	suite_base "$suite" >/dev/null
+	mkdir -p "$out/$suite/root/drvhook"
+	if ! "$S/kernel.sh" fetch "$suite" >/dev/null || ! "$S/buildroot.sh" "$suite" >/dev/null; then
+		echo "kernel $suite MISSING (fetch or build root failed)"
+		failed=$((failed + 1))
+		continue
+	fi
+	ready="$ready $suite"
+done
+
+# With -icount the host's load does not show in the figures, so the
+# kernels run side by side; with the wall clock, one at a time.
+pids=()
+for suite in $ready; do
+	ver=$("$S/kernel.sh" path "$suite" version)
+	if [ "$clock" = icount ]; then
+		bench_kernel "$suite" "$ver" >"$out/$suite/summary" 2>&1 &
+		pids+=($!)
+	else
+		bench_kernel "$suite" "$ver" >"$out/$suite/summary" 2>&1 || failed=$((failed + 1))
+	fi
+done
+for p in "${pids[@]}"; do
+	wait "$p" || failed=$((failed + 1))
+done
+for suite in $ready; do
+	cat "$out/$suite/summary"
+done
+
+# Debian's python3 (its python3-matplotlib draws the chart), whatever else
+# is first on PATH
+/usr/bin/python3 "$repo/bench/report.py" "$out" $kernels || failed=$((failed + 1))
+echo "make bench: $(elapsed "$t_all") s"
+[ $failed = 0 ]
