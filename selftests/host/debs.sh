@@ -12,20 +12,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/selftests/lib/overlay.bash"
 S=$repo/scripts
 suite=trixie
-echo "TAP version 13"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { # check NAME CMD...: ok when CMD succeeds
-	local name=$1; shift
-	if "$@" >/tmp/debs-check.$$ 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' /tmp/debs-check.$$ | tail -25; fi
-	rm -f /tmp/debs-check.$$
-}
-expect() { # expect NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		not_ok "$1"; diff <(echo "$2") <(echo "$3") | sed 's/^/#   /' | head -30; fi
-}
+. "$repo/selftests/lib/tap.bash"
 if [ "${DEB_TEST:-1}" != 1 ]; then
 	echo "ok 1 - debian packages # SKIP DEB_TEST=0"
 	echo "1..1"

@@ -10,16 +10,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/scripts/lib.sh"
 . "$repo/selftests/lib/overlay.bash"
 S=$repo/scripts
-echo "TAP version 13"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { # check NAME CMD...: ok when CMD succeeds
-	local name=$1; shift
-	if "$@" >/tmp/dkms-check.$$ 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' /tmp/dkms-check.$$ | tail -20; fi
-	rm -f /tmp/dkms-check.$$
-}
+. "$repo/selftests/lib/tap.bash"
 ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
 
 for suite in ${DKMS_KERNELS-trixie}; do

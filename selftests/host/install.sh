@@ -6,14 +6,7 @@
 # leaves no file and no drvhook directory behind. Also install-dkms's tree.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-echo "TAP version 13"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-expect() { # expect NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		not_ok "$1"; diff <(echo "$2") <(echo "$3") | sed 's/^/#   /' | head -30; fi
-}
+. "$repo/selftests/lib/tap.bash"
 ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
 policies="admission checksum fact_guard irq_coalesce quirks ratelimit"
 work=$(mktemp -d)

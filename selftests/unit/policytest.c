@@ -31,14 +31,19 @@ static const char *dir = "build/bpf-host";
 static int tests, failed;
 
 /* loader/vars.c reports through these */
+static void note(const char *fmt, va_list ap)
+{
+	printf("# ");
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
+	note(fmt, ap);
 	va_end(ap);
 	return EXIT_USAGE;
 }
@@ -48,9 +53,7 @@ int fail(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
+	note(fmt, ap);
 	va_end(ap);
 	return code;
 }
