@@ -111,7 +111,7 @@ $(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
 
-$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bpf/*.h include/drvhook.h
+$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h bpf/*.h include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -12,31 +12,11 @@
  * cost of the mechanism doing the policy's work, not a working policy.
  */
 #include "admission.h"
-
-struct kp_stats {
-	__u64 runs;
-	__u64 refused;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct kp_stats);
-} kp_stats SEC(".maps");
+#include "kprobe.h"
 
 SEC("kprobe/edu_request_hook")
 int BPF_KPROBE(kp_admission)
 {
-	struct kp_stats *st;
-	__u32 zero = 0;
-	int verdict = admission_decide(0);	/* no request context */
-
-	st = bpf_map_lookup_elem(&kp_stats, &zero);
-	if (st) {
-		st->runs++;
-		if (verdict)
-			st->refused++;	/* all a kprobe can do with it */
-	}
+	kp_count(admission_decide(0) != 0);	/* no request context */
 	return 0;
 }
