@@ -79,14 +79,18 @@ static uint64_t fact(unsigned int n)
 	return r & 0xffffffff;	/* the device's register is 32 bits */
 }
 
-static int cmd_dma(int fd, unsigned int seed)
+/*
+ * LEN seeded random bytes written to the device by DMA (in out) and read
+ * back (in in): 0, or 1 after printing the error.
+ */
+static int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
+			 unsigned char *out, unsigned char *in)
 {
-	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
-	struct edu_dma d = { .len = EDU_DMA_SIZE };
-	size_t i;
+	struct edu_dma d = { .len = len };
+	unsigned int i;
 
 	srand(seed);
-	for (i = 0; i < sizeof(out); i++)
+	for (i = 0; i < len; i++)
 		out[i] = rand();
 	d.buf = (uintptr_t)out;
 	if (ioctl(fd, EDU_IOC_DMA_TO, &d))
@@ -94,6 +98,16 @@ static int cmd_dma(int fd, unsigned int seed)
 	d.buf = (uintptr_t)in;
 	if (ioctl(fd, EDU_IOC_DMA_FROM, &d))
 		return printf("error %s\n", errname(errno)), 1;
+	return 0;
+}
+
+static int cmd_dma(int fd, unsigned int seed)
+{
+	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
+	size_t i;
+
+	if (dma_roundtrip(fd, seed, EDU_DMA_SIZE, out, in))
+		return 1;
 	if (!memcmp(in, out, sizeof(in)))
 		return printf("same\n"), 0;
 	for (i = 0; i < sizeof(in); i++)
@@ -193,21 +207,13 @@ static void pings(int fd, int count)
 static int cmd_dmasum(int fd, unsigned int seed, unsigned int len)
 {
 	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
-	struct edu_dma d = { .len = len };
 	uint64_t sum = 0, x = 0, w;
 	unsigned int i, j;
 
 	if (!len || len > EDU_DMA_SIZE)
 		return printf("error EINVAL\n"), 1;
-	srand(seed);
-	for (i = 0; i < len; i++)
-		out[i] = rand();
-	d.buf = (uintptr_t)out;
-	if (ioctl(fd, EDU_IOC_DMA_TO, &d))
-		return printf("error %s\n", errname(errno)), 1;
-	d.buf = (uintptr_t)in;
-	if (ioctl(fd, EDU_IOC_DMA_FROM, &d))
-		return printf("error %s\n", errname(errno)), 1;
+	if (dma_roundtrip(fd, seed, len, out, in))
+		return 1;
 	for (i = 0; i < len; i += 8) {
 		for (w = 0, j = 0; j < 8 && i + j < len; j++)
 			w |= (uint64_t)in[i + j] << (8 * j);
