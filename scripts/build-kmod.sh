@@ -21,6 +21,8 @@ krel=$("$here/kernel.sh" path "$suite" release)
 ver=$("$here/kernel.sh" path "$suite" version)
 kdir=/usr/src/linux-headers-$krel
 work=/build/drvhook
+mkdir -p "$out"
+rm -f "$out"/*.ko	# a failed build leaves nothing an older one could be mistaken for
 
 lock_file "$DRVHOOK_CACHE/roots/.build-$(basename "$root")"
 cleanup() {
@@ -38,31 +40,9 @@ chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
 	make -C "$work/kmod" KDIR="$kdir" -j"$(nproc)" "$@" >&2 ||
 	die "build failed for $suite ($krel)"
 
-# $1 = .ko: every id slot of .BTF_ids (symbols __BTF_ID__<kind>__<name>__<n>)
-# must have been filled by resolve_btfids.
-check_btf_ids() {
-	local ko=$1 idx off bad=0 val name id
-	read -r idx off < <(readelf -SW "$ko" |
-		sed -n 's/^ *\[ *\([0-9]*\)\] \.BTF_ids  *[A-Z]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1 \2/p')
-	[ -n "${idx:-}" ] || return 0
-	while read -r val name; do
-		id=$(od -An -tu4 -j $((0x$off + 0x$val)) -N4 "$ko" | tr -d ' ')
-		if [ "$id" = 0 ]; then
-			echo "error: $(basename "$ko"): unresolved BTF id $name" >&2
-			bad=1
-		fi
-	done < <(readelf -sW "$ko" | awk -v n="$idx" '$7 == n && $8 ~ /^__BTF_ID__/ &&
-		$8 !~ /^__BTF_ID__set8?__/ { print $2, $8 }')
-	return $bad
-}
-
-mkdir -p "$out"
-rm -f "$out"/*.ko
 n=0
 while read -r ko; do
-	readelf -SW "$ko" | grep ' \.BTF ' >/dev/null ||
-		die "$(basename "$ko") has no .BTF section (vmlinux/pahole missing in $kdir?)"
-	check_btf_ids "$ko" || die "$(basename "$ko"): .BTF_ids not resolved (resolve_btfids?)"
+	"$here/check-ko.sh" "$ko" || die "$(basename "$ko") is not usable (vmlinux, pahole or resolve_btfids missing in $kdir?)"
 	cp "$ko" "$out/"
 	n=$((n + 1))
 done < <(find "$root$work" -name '*.ko')

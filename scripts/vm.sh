@@ -1,17 +1,19 @@
 #!/bin/bash
 # vm.sh run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
 #                                   [--append 'ARGS'] [--mem SIZE] [--smp N]
-#                                   [--icount SHIFT]
+#                                   [--icount SHIFT] [--boot-timeout S --boot-marker RE]
 # Boot SUITE's cached kernel (kernel.sh fetch SUITE first) on QEMU/TCG with N
 # (default 1) edu PCI devices edu0..eduN-1 and INITRAMFS (initramfs.sh).
 #   LOGDIR/console.log  the serial console
 #   LOGDIR/dmesg.log    the guest's dmesg, as printed by its init at the end
 #   LOGDIR/qmp.sock     QMP socket while the VM runs (--qmp)
+#   LOGDIR/splats       the number of kernel warning lines (see $bad below)
 # Exit status: 0 when the guest printed its result marker with rc=0 and no
 # kernel warning showed up; the guest's rc (1-99) when its tests failed;
 # 100 when the kernel log has WARNING:/BUG:/Oops/... lines (printed: see
 # $bad below);
-# 101 when no result marker came (crash, hang: --timeout, default 120 s).
+# 101 when no result marker came (crash, hang: --timeout, default 120 s;
+# or no console line matching --boot-marker within --boot-timeout seconds).
 # --shell: interactive, serial console on stdio (Ctrl-A X quits QEMU),
 # guest init runs a shell instead of /tests/run; no verdict.
 # --icount SHIFT: the guest clock counts instructions (QEMU -icount, one
@@ -22,12 +24,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 usage() {
-	echo "usage: $0 run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--icount SHIFT]" >&2
+	echo "usage: $0 run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--icount SHIFT] [--boot-timeout S --boot-marker RE]" >&2
 	exit 2
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage
 suite=$2 initrd=$3 logdir=$4; shift 4
-edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2 icount=
+edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2 icount= btmo=0 bmark=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--edu) edu=${2:?}; shift ;;
@@ -38,17 +40,21 @@ while [ $# -gt 0 ]; do
 	--mem) mem=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
 	--icount) icount=${2:?}; shift ;;
+	--boot-timeout) btmo=${2:?}; shift ;;
+	--boot-marker) bmark=${2:?}; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
-[[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ && $icount =~ ^[0-9]*$ ]] || usage
+[[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ && $icount =~ ^[0-9]*$ &&
+   $btmo =~ ^[0-9]+$ ]] || usage
+[ "$btmo" = 0 ] || [ -n "$bmark" ] || usage
 [ -f "$initrd" ] || die "no initramfs $initrd"
 # DRVHOOK_BZIMAGE: another kernel for the same suite (make stress: the debug one)
 bz=${DRVHOOK_BZIMAGE:-$("$here/kernel.sh" path "$suite" bzimage)}
 mkdir -p "$logdir"
 con=$logdir/console.log
-rm -f "$con" "$logdir/dmesg.log" "$logdir/qmp.sock"
+rm -f "$con" "$logdir/dmesg.log" "$logdir/qmp.sock" "$logdir/splats" "$logdir/boot-timeout"
 
 token=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 cmdline="console=ttyS0 panic=-1 loglevel=4 drvhook.token=$token"
@@ -71,7 +77,19 @@ log "vm: $suite $("$here/kernel.sh" path "$suite" release), edu x$edu, timeout $
 t0=$(now)
 qrc=0
 timeout -k 10 "$tmo" qemu-system-x86_64 "${args[@]}" -serial "file:$con" -monitor none \
-	</dev/null || qrc=$?
+	</dev/null &
+qpid=$!
+if [ "$btmo" != 0 ]; then
+	# a guest that has not reached its test runner in time is stuck at boot
+	(for ((i = 0; i < btmo; i++)); do
+		sleep 1
+		grep -aqE "$bmark" "$con" 2>/dev/null && exit 0
+		kill -0 $qpid 2>/dev/null || exit 0
+	done
+	touch "$logdir/boot-timeout"; kill $qpid) &
+fi
+wait $qpid || qrc=$?
+[ -f "$logdir/boot-timeout" ] && log "vm: BOOT TIMEOUT: no '$bmark' on the console after ${btmo}s"
 log "vm: qemu exited ($qrc) after $(elapsed "$t0") s"
 [ -f "$con" ] || die "no console log"
 sed -i 's/\r$//' "$con"
@@ -83,6 +101,7 @@ bad='WARNING:|BUG:|Oops|RCU stall|rcu_.* self-detected stall|refcount_t|general 
 # kernel lines on the console too: a crash may prevent the dmesg dump
 hits=$( { cat "$logdir/dmesg.log"; grep -E '^\[ *[0-9]+\.[0-9]+\]' "$con" || true; } |
 	grep -E "$bad" | sort -u || true)
+if [ -n "$hits" ]; then echo "$hits" | wc -l; else echo 0; fi >"$logdir/splats"
 
 result=$(grep -ao "DRVHOOK-RESULT $token rc=[0-9]*" "$con" | tail -1 || true)
 if [ -z "$result" ]; then

@@ -14,6 +14,9 @@
 #                   mode; forced-fallback runs only where auto is struct_ops)
 #   CHECK_HOTPLUG=N hot-unplug cycles of the guest hotplug group (default 2;
 #                   the host drives QMP: selftests/hotplug-host.sh)
+#   CHECK_JOBS=N    host tests and guests run at once (default 2: a guest
+#                   keeps about one core busy; results print in order)
+#   CHECK_KMODS=dir where the modules are built (default build/kmod)
 #
 # Prints one line per kernel run, one sha256 line per BPF object, and ends
 # with "N passed, N failed". Writes $CHECK_OUT/summary.json. Exit status is
@@ -37,25 +40,12 @@ tap_count() {
 		END { printf "%d %d %d\n", p, f, s }' "$1"
 }
 
-rm -rf "$out"; mkdir -p "$out"
+for suite in $kernels; do suite_base "$suite" >/dev/null; done
+rm -rf "$out"; mkdir -p "$out/.tasks"
 
 t=$(now)
 make -s -C "$repo" all || die "build failed"
 stage build "$t"
-
-# Host tests: fast feedback before any VM boots.
-t=$(now)
-for ht in "$repo"/selftests/host/*.sh; do
-	[ -x "$ht" ] && [ "${HOST_TESTS:-1}" = 1 ] || continue
-	name=$(basename "$ht" .sh)
-	"$ht" >"$out/host-$name.tap" 2>&1
-	read -r p f s < <(tap_count "$out/host-$name.tap")
-	[ "$p$f" = 00 ] && f=1	# no TAP at all is a failure
-	echo "host $name passed=$p failed=$f skipped=$s"
-	grep -E '^not ok|# SKIP' "$out/host-$name.tap" | sed 's/^/  /'
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-done
-stage host-tests "$t"
 
 # guest payload shared by every kernel: the same BPF objects everywhere
 payload=$out/payload
@@ -65,35 +55,122 @@ cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
 cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
+# Tasks run up to $CHECK_JOBS at once, each in a subshell that leaves its
+# output in $out/.tasks/NAME/: report (the lines to print), counts
+# ("passed failed skipped"), entry (summary.json), done (seconds taken).
+# They are printed in the order they were started, as soon as they are.
+jobs_max=${CHECK_JOBS:-2}
+tasks=() printed=0
+
+# start_task NAME FUNC ARGS...: FUNC writes report and counts in $td
+start_task() {
+	local name=$1 td=$out/.tasks/$1; shift
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	mkdir -p "$td"
+	# the inner subshell: a task that dies (die, exit) is still done
+	(t=$(now); ("$@"); elapsed "$t" >"$td/done.tmp"; mv "$td/done.tmp" "$td/done") &
+	tasks+=("$name")
+	flush_tasks
+}
+
+# flush_tasks [wait]: print the finished tasks in order (wait: all of them)
+flush_tasks() {
+	local td p f s
+	while [ "$printed" -lt "${#tasks[@]}" ]; do
+		td=$out/.tasks/${tasks[$printed]}
+		if [ ! -f "$td/done" ]; then
+			[ "${1:-}" = wait ] || return 0
+			while [ ! -f "$td/done" ]; do sleep 0.5; done
+		fi
+		cat "$td/report" 2>/dev/null
+		read -r p f s <"$td/counts" 2>/dev/null || { p=0 f=1 s=0; echo "  task ${tasks[$printed]} died"; }
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		[ -f "$td/entry" ] && entries+=("$(cat "$td/entry")")
+		log "stage ${tasks[$printed]}: $(cat "$td/done") s"
+		printed=$((printed + 1))
+	done
+}
+
+# tap_task NAME TAPFILE CMD...: runs CMD into TAPFILE, counts its TAP
+tap_task() {
+	local name=$1 tap=$2 td=$out/.tasks/$1 p f s; shift 2
+	"$@" >"$tap" 2>&1
+	read -r p f s < <(tap_count "$tap")
+	[ "$p$f" = 00 ] && f=1	# no TAP at all is a failure
+	{
+		echo "host ${name#host-} passed=$p failed=$f skipped=$s"
+		grep -E '^not ok|# SKIP' "$tap" | sed 's/^/  /'
+	} >"$td/report"
+	echo "$p $f $s" >"$td/counts"
+}
+
 # docs/writing-a-policy.md: its host commands build a policy outside the
 # repo from a `make install DESTDIR` tree; the guest group thirdparty runs
-# its guest commands with what they left in the payload
+# its guest commands with what they left in the payload. Before the host
+# tests: the payload must be complete before any guest boots.
+mkdir -p "$out/.tasks/doc-policy"
 t=$(now)
-"$repo/selftests/doc-policy.sh" "$payload/thirdparty" >"$out/doc-policy.tap" 2>&1
-read -r p f s < <(tap_count "$out/doc-policy.tap")
-[ "$p$f" = 00 ] && f=1
-echo "host doc-policy passed=$p failed=$f skipped=$s"
-grep -E '^not ok|# SKIP' "$out/doc-policy.tap" | sed 's/^/  /'
-passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-stage doc-policy "$t"
+tap_task doc-policy "$out/doc-policy.tap" "$repo/selftests/doc-policy.sh" "$payload/thirdparty"
+elapsed "$t" >"$out/.tasks/doc-policy/done"
 
 append=
 [ "${INJECT_FAIL:-}" = 1 ] && append="$append drvhook.inject_fail=1"
 [ "${INJECT_WARN:-}" = 1 ] && append="$append drvhook.modparams=inject_warn=1"
 [ -n "$groups" ] && append="$append drvhook.groups=$(echo $groups | tr ' ' ,)"
+kmods=${CHECK_KMODS:-$repo/build/kmod}
 
-# run_kernel SUITE MODE LAYOUT: boots one guest, records its entry
+# layouts SUITE: the stub layouts built and booted for SUITE
+layouts() {
+	case " ${SHUFFLED_KERNELS-trixie} " in
+	*" $1 "*) echo plain shuffled ;;
+	*) echo plain ;;
+	esac
+}
+
+# prepare_kernels: every suite's kernel, build root and modules, one after
+# the other (they share the apt cache and the build roots' locks); a suite
+# that fails leaves $out/.tasks/kernels/missing-SUITE
+prepare_kernels() {
+	local suite td=$out/.tasks/kernels t layout vars
+	: >"$td/report"
+	for suite in $kernels; do
+		t=$(now)
+		if ! "$S/kernel.sh" fetch "$suite" >/dev/null ||
+			! "$S/buildroot.sh" "$suite" >/dev/null; then
+			touch "$td/missing-$suite"
+			continue
+		fi
+		log "stage $suite-fetch+root: $(elapsed "$t") s"
+		t=$(now)
+		for layout in $(layouts "$suite"); do
+			vars=
+			[ "$layout" = plain ] || vars=DRVHOOK_LAYOUT=$layout
+			# a stub that fails to build leaves no module: the kernel's
+			# runs fail as MISSING rather than test an older build
+			"$S/build-kmod.sh" "$suite" "$kmods/$suite/$layout" $vars \
+				>"$out/kmod-$suite${vars:+-$layout}.log" 2>&1 || {
+				rm -f "$kmods/$suite/$layout"/*.ko
+				tail -20 "$out/kmod-$suite${vars:+-$layout}.log" >>"$td/report"
+			}
+		done
+		log "stage $suite-kmod: $(elapsed "$t") s"
+	done
+	echo "0 0 0" >"$td/counts"
+}
+
+# run_kernel SUITE MODE LAYOUT: boots one guest, reports in its task dir
 run_kernel() {
 	local suite=$1 mode=$2 layout=$3 ver kdir log rc p f s splats=0 ap=$append
 	local name=$suite-$mode-$layout
+	local td=$out/.tasks/$name
 	log=$out/$name
 	mkdir -p "$log"
 	ver=$("$S/kernel.sh" path "$suite" version 2>/dev/null) || ver=unknown
-	kdir=$repo/build/kmod/$suite/$layout
+	kdir=$kmods/$suite/$layout
 	if [ ! -f "$kdir/drvhook.ko" ]; then
-		echo "kernel $suite $ver mode=$mode layout=$layout MISSING (no module built)"
-		failed=$((failed + 1))
-		entries+=("{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"error\":\"module not built\"}")
+		echo "kernel $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
+		echo "0 1 0" >"$td/counts"
+		echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"error\":\"module not built\"}" >"$td/entry"
 		return
 	fi
 	rm -rf "$log/root"; mkdir -p "$log/root/drvhook"
@@ -104,7 +181,8 @@ run_kernel() {
 	ap="$ap drvhook.layout=$layout drvhook.hotplug=${CHECK_HOTPLUG:-2}"
 	rc=0
 	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
-		--timeout 900 --append "$ap" 2>"$log/vm.err" &
+		--timeout 900 --boot-timeout 180 --boot-marker '^TAP version 13' \
+		--append "$ap" 2>"$log/vm.err" &
 	local vmpid=$! hppid
 	"$repo/selftests/hotplug-host.sh" "$log" $vmpid >"$log/hotplug-host.log" 2>&1 &
 	hppid=$!
@@ -112,53 +190,63 @@ run_kernel() {
 	wait $hppid
 	grep -aE '^(TAP|ok |not ok |#|1\.\.)' "$log/console.log" >"$log/tap.txt" 2>/dev/null
 	read -r p f s < <(tap_count "$log/tap.txt")
+	read -r splats <"$log/splats" 2>/dev/null || splats=0
 	case $rc in
 	0) ;;
-	100) splats=$(grep -cE 'WARNING:|BUG:|Oops|RCU stall|refcount_t|general protection' \
-		"$log/dmesg.log"); [ "$splats" -gt 0 ] || splats=1; f=$((f + 1)) ;;
+	100) [ "$splats" -gt 0 ] || splats=1 ;;
 	*) [ "$f" -gt 0 ] || f=$((f + 1)) ;;	# died, hung, or red without TAP
 	esac
+	[ "$splats" -gt 0 ] && f=$((f + 1))	# a splat fails the run, whatever the tests said
 	mode=$(sed -n 's/^# drvhook-mode \([a-z_]*\).*/\1/p' "$log/tap.txt" | head -1)
 	mode=${mode:-unknown}
-	echo "kernel $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
-		sed 's/ splats=0$//'
-	grep -aE '^not ok' "$log/tap.txt" | sed 's/^/  /'
-	grep -aE '^# portability:' "$log/tap.txt" | sed 's/^# /  /'
-	grep -aE '# SKIP' "$log/tap.txt" | sed 's/^ok [0-9]* - /  skip: /'
-	[ $rc = 100 ] && sed 's/^/  splat: /' "$log/vm.err" | grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection' | head -5
-	[ $rc = 101 ] && echo "  guest died or hung: see $log/console.log"
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	entries+=("{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats}")
+	{
+		echo "kernel $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
+			sed 's/ splats=0$//'
+		grep -aE '^not ok' "$log/tap.txt" | sed 's/^/  /'
+		grep -aE '^# portability:' "$log/tap.txt" | sed 's/^# /  /'
+		grep -aE '# SKIP' "$log/tap.txt" | sed 's/^ok [0-9]* - /  skip: /'
+		[ "$splats" -gt 0 ] && grep -E '^(  |kernel: )' "$log/vm.err" |
+			grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection|panic|KASAN|UBSAN|blocked' |
+			sed 's/^ *\(kernel: \)*/  splat: /' | head -5
+		[ -f "$log/boot-timeout" ] && echo "  guest did not reach its test runner within 180 s: see $log/console.log"
+		[ $rc = 101 ] && echo "  guest died or hung: see $log/console.log"
+	} >"$td/report"
+	echo "$p $f $s" >"$td/counts"
+	echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats}" >"$td/entry"
 }
 
+# Host tests: fast feedback first (their lines print before any kernel's).
+# The kernels' fetch, build root and module builds run beside them.
+if [ "${HOST_TESTS:-1}" = 1 ]; then
+	for ht in "$repo"/selftests/host/*.sh; do
+		[ -x "$ht" ] || continue
+		name=host-$(basename "$ht" .sh)
+		[ -n "${prep_started:-}" ] || { start_task kernels prepare_kernels; prep_started=1; }
+		start_task "$name" tap_task "$name" "$out/$name.tap" "$ht"
+	done
+fi
+tasks+=(doc-policy)
+
+[ -n "${prep_started:-}" ] || start_task kernels prepare_kernels
+while [ ! -f "$out/.tasks/kernels/done" ]; do sleep 0.5; done
 for suite in $kernels; do
-	suite_base "$suite" >/dev/null
-	t=$(now)
-	if ! "$S/kernel.sh" fetch "$suite" >/dev/null || ! "$S/buildroot.sh" "$suite" >/dev/null; then
-		echo "kernel $suite MISSING (fetch or build root failed)"
-		failed=$((failed + 1))
+	if [ -f "$out/.tasks/kernels/missing-$suite" ]; then
+		mkdir -p "$out/.tasks/missing-$suite"
+		echo "kernel $suite MISSING (fetch or build root failed)" >"$out/.tasks/missing-$suite/report"
+		echo "0 1 0" >"$out/.tasks/missing-$suite/counts"
+		echo 0 >"$out/.tasks/missing-$suite/done"
+		tasks+=("missing-$suite")
 		continue
 	fi
-	stage "$suite-fetch+root" "$t"
-	t=$(now)
-	"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >"$out/kmod-$suite.log" 2>&1 ||
-		{ tail -20 "$out/kmod-$suite.log" >&2; }
-	stage "$suite-kmod" "$t"
-	t=$(now)
-	layouts=plain
-	case " ${SHUFFLED_KERNELS-trixie} " in *" $suite "*)
-		"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/shuffled" DRVHOOK_LAYOUT=shuffled \
-			>"$out/kmod-$suite-shuffled.log" 2>&1 || tail -20 "$out/kmod-$suite-shuffled.log" >&2
-		layouts="plain shuffled" ;;
-	esac
-	for layout in $layouts; do
+	for layout in $(layouts "$suite"); do
 		for mode in ${MODES:-auto forced-fallback}; do
 			[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
-			run_kernel "$suite" "$mode" "$layout"
+			start_task "$suite-$mode-$layout" run_kernel "$suite" "$mode" "$layout"
 		done
 	done
-	stage "$suite-guests" "$t"
 done
+flush_tasks wait
+wait
 
 objs=()
 for o in "$repo"/build/bpf/*.bpf.o; do

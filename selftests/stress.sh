@@ -63,7 +63,7 @@ run_one() {
 	cp "$ko" "$log/root/drvhook/"
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		{ echo "$suite $mode: initramfs failed"; return 1; }
-	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed"
+	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed drvhook.group_timeout=0"
 	for f in $sizes; do ap="$ap drvhook.$f"; done
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	t0=$(now)

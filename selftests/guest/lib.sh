@@ -4,19 +4,27 @@ PASSED=0
 FAILED=0
 SKIPPED=0
 
+# The counters also go to $TAP_COUNTS: a group runs in a subshell (./run)
+# and its counts must survive it, even when it is killed.
+TAP_COUNTS=/tmp/tap.counts
+save_counts() { echo "$T $PASSED $FAILED $SKIPPED" >"$TAP_COUNTS"; }
+
 ok() {
 	T=$((T + 1)); PASSED=$((PASSED + 1))
 	echo "ok $T - $*"
+	save_counts
 }
 
 not_ok() {
 	T=$((T + 1)); FAILED=$((FAILED + 1))
 	echo "not ok $T - $*"
+	save_counts
 }
 
 skip() { # skip NAME REASON
 	T=$((T + 1)); SKIPPED=$((SKIPPED + 1))
 	echo "ok $T - $1 # SKIP $2"
+	save_counts
 }
 
 # expect NAME EXPECTED ACTUAL
