@@ -8,7 +8,9 @@
 #       download and extract them into $DRVHOOK_CACHE/kernels/<version>/, and
 #       record the resolution in $DRVHOOK_CACHE/kernels/<suite>.current.
 #       If the index cannot be refreshed (offline) or DRVHOOK_OFFLINE=1, the
-#       recorded resolution is reused. Prints "kernel <suite> <version> <release>".
+#       recorded resolution is reused. An index refreshed less than
+#       DRVHOOK_INDEX_TTL seconds ago (default 3600) is not fetched again, so a
+#       warm re-run downloads nothing. Prints "kernel <suite> <version> <release>".
 #   kernel.sh path SUITE {version|release|dir|bzimage|kdir|config|sysmap|image}
 #       Print a fact about SUITE's recorded kernel; never uses the network.
 set -euo pipefail
@@ -55,11 +57,17 @@ meta_version() {
 resolve() {
 	local suite=$1 ver
 	suite_apt_init "$suite"
-	if [ "${DRVHOOK_OFFLINE:-0}" = 1 ] || ! sapt_get "$suite" update >/dev/null 2>&1; then
+	local stamp=$KROOT/.index-$suite age
+	age=$(($(date +%s) - $(stat -c %Y "$stamp" 2>/dev/null || echo 0)))
+	if [ "$age" -lt "${DRVHOOK_INDEX_TTL:-3600}" ] && [ -n "$(meta_version "$suite" linux-image-amd64 "$suite")" ]; then
+		log "$suite: package index refreshed ${age}s ago, not fetched again"
+	elif [ "${DRVHOOK_OFFLINE:-0}" = 1 ] || ! sapt_get "$suite" update >/dev/null 2>&1; then
 		[ -f "$KROOT/$suite.current" ] || die "$suite: cannot refresh the package index and no recorded kernel"
 		log "$suite: offline, reusing recorded kernel $(cat "$KROOT/$suite.current")"
 		cat "$KROOT/$suite.current"
 		return 0
+	else
+		touch "$stamp"
 	fi
 	ver=$(meta_version "$suite" linux-image-amd64 "$suite")
 	[ -n "$ver" ] || die "$suite: no linux-image-amd64 in $suite"
