@@ -19,7 +19,7 @@
 VERSION := 0.1
 BUILD := build
 CLANG ?= clang
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fdebug-prefix-map=$(CURDIR)=/drvhook \
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
