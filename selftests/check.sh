@@ -18,8 +18,10 @@
 #                   keeps about one core busy; results print in order)
 #   CHECK_KMODS=dir where the modules are built (default build/kmod)
 #
-# Prints one line per kernel run, one sha256 line per BPF object, and ends
-# with "N passed, N failed". Writes $CHECK_OUT/summary.json. Exit status is
+# Prints a line per guest run ("run ..."), then per kernel "kernel <suite>
+# <version> mode=<its default mode> passed=N failed=N skipped=N" (the sum of
+# its runs), one sha256 line per BPF object, and ends with "N passed, N
+# failed". Writes $CHECK_OUT/summary.json. Exit status is
 # non-zero on any failed test, missing kernel or kernel splat.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,6 +75,28 @@ start_task() {
 	flush_tasks
 }
 
+# Each kernel's runs are printed together; after them, the kernel's line:
+# its default mode (the auto run's) and the sum of its runs.
+k_suite= k_ver= k_mode= k_p=0 k_f=0 k_s=0 k_splats=0 k_runs=()
+kernel_end() {
+	[ -n "$k_suite" ] || return 0
+	echo "kernel $k_suite $k_ver mode=$k_mode passed=$k_p failed=$k_f skipped=$k_s$([ "$k_splats" = 0 ] || echo " splats=$k_splats")"
+	entries+=("{\"suite\":\"$k_suite\",\"version\":\"$k_ver\",\"mode\":\"$k_mode\",\"passed\":$k_p,\"failed\":$k_f,\"skipped\":$k_s,\"splats\":$k_splats,\"runs\":[$(join "${k_runs[@]}")]}")
+	k_suite= k_p=0 k_f=0 k_s=0 k_splats=0 k_runs=()
+}
+# kernel_add TASKDIR: a run (its "kernel" file: suite version mode run-mode),
+# after kernel_end if the previous run was another kernel's
+kernel_add() {
+	local suite ver mode run p f s splats
+	read -r suite ver mode run <"$1/kernel"
+	read -r p f s splats <"$1/counts"
+	[ "$suite" = "$k_suite" ] || k_suite=$suite k_ver=$ver k_mode=unknown
+	[ "$run" = auto ] && k_mode=$mode
+	k_p=$((k_p + p)) k_f=$((k_f + f)) k_s=$((k_s + s)) k_splats=$((k_splats + ${splats:-0}))
+	k_runs+=("$(cat "$1/entry")")
+}
+join() { local IFS=,; echo "$*"; }
+
 # flush_tasks [wait]: print the finished tasks in order (wait: all of them)
 flush_tasks() {
 	local td p f s
@@ -82,10 +106,13 @@ flush_tasks() {
 			[ "${1:-}" = wait ] || return 0
 			while [ ! -f "$td/done" ]; do sleep 0.5; done
 		fi
+		local ksuite=
+		[ -f "$td/kernel" ] && read -r ksuite _ <"$td/kernel"
+		[ "$ksuite" = "$k_suite" ] || kernel_end
 		cat "$td/report" 2>/dev/null
-		read -r p f s <"$td/counts" 2>/dev/null || { p=0 f=1 s=0; echo "  task ${tasks[$printed]} died"; }
+		read -r p f s _ <"$td/counts" 2>/dev/null || { p=0 f=1 s=0; echo "  task ${tasks[$printed]} died"; }
 		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-		[ -f "$td/entry" ] && entries+=("$(cat "$td/entry")")
+		[ -f "$td/entry" ] && kernel_add "$td"
 		log "stage ${tasks[$printed]}: $(cat "$td/done") s"
 		printed=$((printed + 1))
 	done
@@ -168,8 +195,9 @@ run_kernel() {
 	ver=$("$S/kernel.sh" path "$suite" version 2>/dev/null) || ver=unknown
 	kdir=$kmods/$suite/$layout
 	if [ ! -f "$kdir/drvhook.ko" ]; then
-		echo "kernel $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
-		echo "0 1 0" >"$td/counts"
+		echo "run $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
+		echo "0 1 0 0" >"$td/counts"
+		echo "$suite $ver unknown $mode" >"$td/kernel"
 		echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"error\":\"module not built\"}" >"$td/entry"
 		return
 	fi
@@ -200,7 +228,7 @@ run_kernel() {
 	mode=$(sed -n 's/^# drvhook-mode \([a-z_]*\).*/\1/p' "$log/tap.txt" | head -1)
 	mode=${mode:-unknown}
 	{
-		echo "kernel $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
+		echo "run $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
 			sed 's/ splats=0$//'
 		grep -aE '^not ok' "$log/tap.txt" | sed 's/^/  /'
 		grep -aE '^# portability:' "$log/tap.txt" | sed 's/^# /  /'
@@ -211,7 +239,8 @@ run_kernel() {
 		[ -f "$log/boot-timeout" ] && echo "  guest did not reach its test runner within 180 s: see $log/console.log"
 		[ $rc = 101 ] && echo "  guest died or hung: see $log/console.log"
 	} >"$td/report"
-	echo "$p $f $s" >"$td/counts"
+	echo "$p $f $s $splats" >"$td/counts"
+	echo "$suite $ver $mode $2" >"$td/kernel"
 	echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats}" >"$td/entry"
 }
 
@@ -247,6 +276,7 @@ for suite in $kernels; do
 done
 flush_tasks wait
 wait
+kernel_end
 
 objs=()
 for o in "$repo"/build/bpf/*.bpf.o; do
@@ -255,7 +285,6 @@ for o in "$repo"/build/bpf/*.bpf.o; do
 	objs+=("{\"file\":\"$(basename "$o")\",\"sha256\":\"$h\"}")
 done
 
-join() { local IFS=,; echo "$*"; }
 cat >"$out/summary.json" <<EOF
 {"kernels":[$(join "${entries[@]}")],"objects":[$(join "${objs[@]}")],"passed":$passed,"failed":$failed,"skipped":$skipped}
 EOF
