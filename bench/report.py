@@ -41,6 +41,10 @@ RATIOS = [
     ("upcall_vs_fallback", "upcall", "fallback_admission", None),
 ]
 
+# each ratio with a goal, then the same per ioctl
+ALL_RATIOS = [r for n, a, b, g in RATIOS
+              for r in [(n, a, b, g)] + ([(n + "_ioctl", a, b, g)] if g else [])]
+
 
 def parse(path):
     modes, info, errors = {}, {}, []
@@ -111,10 +115,11 @@ def main():
         for name, a, b, goal in RATIOS:
             if a in ns and b in ns and ns[b] > 0:
                 ratios[name] = round(ns[a] / ns[b], 3)
-            # per ioctl: the whole syscall path, not the hook part alone
-            if name == "detached_vs_nohook" and a in detail and b in detail:
+            # per ioctl: a whole request as a user makes it (syscall
+            # included), not the hook site alone; the same goal applies
+            if goal and a in detail and b in detail:
                 ratios[name + "_ioctl"] = round(detail[a]["ioctl_ns"] / detail[b]["ioctl_ns"], 4)
-        for name, a, b, goal in RATIOS + [("detached_vs_nohook_ioctl", "", "", ("<=", 1.02))]:
+        for name, a, b, goal in ALL_RATIOS:
             if goal and name in ratios:
                 goals[name] = {"goal": f"{goal[0]} {goal[1]}",
                                "met": goal_met(goal, ratios[name])}
@@ -149,13 +154,13 @@ def main():
             print("    warning: the kprobe program never ran")
             bad += 1
         print("  ratios:")
-        for name, a, b, goal in RATIOS[:1] + [("detached_vs_nohook_ioctl", "", "", ("<=", 1.02))] + RATIOS[1:]:
+        for name, a, b, goal in ALL_RATIOS:
             if name not in ratios:
                 continue
             g = ""
             if goal:
                 g = f"goal {goal[0]} {goal[1]}: " + ("met" if goals[name]["met"] else "MISSED")
-            print(f"    {name:<22} {ratios[name]:>9.3f}  {g}")
+            print(f"    {name:<28} {ratios[name]:>9.3f}  {g}")
             ratio_rows.append([suite, version, name, ratios[name],
                                f"{goal[0]} {goal[1]}" if goal else "",
                                ("met" if goals[name]["met"] else "missed") if goal else ""])
