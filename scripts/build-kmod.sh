@@ -21,10 +21,10 @@ krel=$("$here/kernel.sh" path "$suite" release)
 ver=$("$here/kernel.sh" path "$suite" version)
 kdir=/usr/src/linux-headers-$krel
 work=/build/drvhook
-mkdir -p "$out"
-rm -f "$out"/*.ko	# a failed build leaves nothing an older one could be mistaken for
 
 lock_file "$DRVHOOK_CACHE/roots/.build-$(basename "$root")"
+mkdir -p "$out"
+rm -f "$out"/*.ko	# a failed build leaves nothing an older one could be mistaken for
 cleanup() {
 	mountpoint -q "$root/proc" && umount "$root/proc"
 	rm -rf "${root:?}$work"

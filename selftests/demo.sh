@@ -12,9 +12,9 @@ w=$repo/build/demo
 make -s -C "$repo" all
 "$S/kernel.sh" fetch "$suite" >/dev/null
 "$S/buildroot.sh" "$suite" >/dev/null
-"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >/dev/null 2>&1
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests"
-cp "$repo/build/kmod/$suite/plain/drvhook.ko" "$w/root/drvhook/"
+"$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null 2>&1
+cp "$w/kmod/drvhook.ko" "$w/root/drvhook/"
 cp "$repo/build/bpf/fact_guard.bpf.o" "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" /usr/sbin/bpftool "$w/root/usr/sbin/"
 cat >"$w/root/tests/run" <<'EOT'

@@ -12,9 +12,9 @@ w=$repo/build/vm/$suite
 make -s -C "$repo" all
 "$S/kernel.sh" fetch "$suite" >/dev/null
 "$S/buildroot.sh" "$suite" >/dev/null
-"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >/dev/null
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests" "$w/root/etc/profile.d"
-cp "$repo/build/kmod/$suite/plain/drvhook.ko" "$w/root/drvhook/"
+"$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null
+cp "$w/kmod/drvhook.ko" "$w/root/drvhook/"
 cp "$repo"/build/bpf/*.bpf.o "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" /usr/sbin/bpftool "$w/root/usr/sbin/"
 cp "$repo"/selftests/guest/* "$w/root/tests/"
