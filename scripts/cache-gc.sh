@@ -1,7 +1,9 @@
 #!/bin/bash
 # cache-gc.sh [-n]: delete cached kernels and build roots that no suite's
 # recorded version (kernels/<suite>.current) uses any more, and leftovers of
-# interrupted runs (*.tmp roots). -n: only print what would go.
+# interrupted runs (*.tmp roots), and guest bpftool builds (bpftool.sh) of
+# other than the recorded trixie-backports kernel source. -n: only print
+# what would go.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 dry=0
@@ -29,6 +31,17 @@ for d in roots/*/; do
 	# buildroot.sh holds this lock while it makes the root
 	if ! flock -n "roots/.lock-$(basename "${d%.tmp}")" true 2>/dev/null ||
 		mountpoint -q "$d/proc"; then
+		echo "gc: $d in use, kept"
+		continue
+	fi
+	gone "$d"
+done
+bt_keep=$(cat kernels/trixie-backports.current 2>/dev/null || true)
+for d in tools/bpftool/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}
+	[ -n "$bt_keep" ] && case ${d#tools/bpftool/} in "$bt_keep"-*) continue ;; esac
+	if ! flock -n tools/bpftool/.lock true 2>/dev/null; then
 		echo "gc: $d in use, kept"
 		continue
 	fi

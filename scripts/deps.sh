@@ -26,7 +26,8 @@ EOS
 	fi
 fi
 
-pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pkg-config
+# (libcap-dev, python3: also scripts/bpftool.sh's static bpftool for the guests)
+pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev libcap-dev pkg-config
 	busybox-static mmdebstrap cpio xz-utils zstd
 	python3 kmod file binutils ca-certificates
 	python3-matplotlib"	# make bench: the chart

@@ -98,13 +98,31 @@ lock_file() {
 	flock "$fd"
 }
 
+# guest_bpftool REPO: path of the bpftool the guests run: the static,
+# patched build of scripts/bpftool.sh (built once, cached; its version goes
+# to stderr). If that cannot be had, the host's /usr/sbin/bpftool, with a
+# warning: it crashes on `bpftool struct_ops` with drvhook_ops.
+guest_bpftool() {
+	local b
+	if b=$("$1/scripts/bpftool.sh" build); then
+		echo "$b"
+	else
+		log "WARNING: no patched bpftool (scripts/bpftool.sh build failed): the guests get" \
+			"the host's $(/usr/sbin/bpftool version 2>/dev/null | head -1), whose struct_ops commands crash on module types"
+		echo /usr/sbin/bpftool
+	fi
+}
+
 # guest_payload REPO DIR: what every guest run needs (make check, make
 # bench), under DIR for initramfs.sh: the BPF objects (/drvhook/bpf), the
-# loader and bpftool (/usr/sbin), the guest test helpers (/tests/lib.sh).
-# Needs `make all` first.
+# loader and bpftool (/usr/sbin: guest_bpftool), the guest test helpers
+# (/tests/lib.sh). Needs `make all` first.
 guest_payload() {
+	local bt
+	bt=$(guest_bpftool "$1")
 	mkdir -p "$2/drvhook/bpf" "$2/usr/sbin" "$2/tests"
 	cp "$1"/build/bpf/*.bpf.o "$2/drvhook/bpf/"
-	cp "$1/build/drvhook" /usr/sbin/bpftool "$2/usr/sbin/"
+	cp "$1/build/drvhook" "$2/usr/sbin/"
+	cp "$bt" "$2/usr/sbin/bpftool"
 	cp "$1/selftests/guest/lib.sh" "$2/tests/"
 }

@@ -16,7 +16,8 @@ rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests" "
 "$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null
 cp "$w/kmod/drvhook.ko" "$w/root/drvhook/"
 cp "$repo"/build/bpf/*.bpf.o "$w/root/drvhook/bpf/"
-cp "$repo/build/drvhook" "$repo/build/edutest" /usr/sbin/bpftool "$w/root/usr/sbin/"
+cp "$repo/build/drvhook" "$repo/build/edutest" "$w/root/usr/sbin/"
+cp "$(guest_bpftool "$repo")" "$w/root/usr/sbin/bpftool"
 cp "$repo"/selftests/guest/* "$w/root/tests/"
 cat >"$w/root/etc/profile" <<'EOP'
 insmod /drvhook/drvhook.ko 2>/dev/null
