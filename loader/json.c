@@ -60,6 +60,15 @@ static void jsonw_begin_value(json_writer_t *self)
 	self->sep[self->depth] = true;
 }
 
+/* A value alone at the top (help's null) ends its document too. */
+static void jsonw_end_scalar(json_writer_t *self)
+{
+	if (self->depth == 0) {
+		fputc('\n', self->out);
+		fflush(self->out);
+	}
+}
+
 static void jsonw_puts(json_writer_t *self, const char *s)
 {
 	const unsigned char *p;
@@ -150,30 +159,35 @@ void jsonw_string(json_writer_t *self, const char *value)
 {
 	jsonw_begin_value(self);
 	jsonw_puts(self, value ? value : "");
+	jsonw_end_scalar(self);
 }
 
 void jsonw_uint(json_writer_t *self, uint64_t value)
 {
 	jsonw_begin_value(self);
 	fprintf(self->out, "%llu", (unsigned long long)value);
+	jsonw_end_scalar(self);
 }
 
 void jsonw_int(json_writer_t *self, int64_t value)
 {
 	jsonw_begin_value(self);
 	fprintf(self->out, "%lld", (long long)value);
+	jsonw_end_scalar(self);
 }
 
 void jsonw_bool(json_writer_t *self, bool value)
 {
 	jsonw_begin_value(self);
 	fputs(value ? "true" : "false", self->out);
+	jsonw_end_scalar(self);
 }
 
 void jsonw_null(json_writer_t *self)
 {
 	jsonw_begin_value(self);
 	fputs("null", self->out);
+	jsonw_end_scalar(self);
 }
 
 void jsonw_string_field(json_writer_t *self, const char *name, const char *val)

@@ -45,6 +45,12 @@ for o in device policy stats feature; do rc 0 "$o help" "$D" "$o" help; done
 rc 0 "--help" "$D" --help
 rc 0 "-V" "$D" -V
 json "-j -V" "$D" -j -V
+# -j help: null and a newline, as bpftool prints for commands without output
+for h in help "device help" "policy help" "stats help" "feature help" --help; do
+	"$D" -j $h >"$tmp/out" 2>"$tmp/err"
+	[ "$?:$(od -An -c "$tmp/out" | tr -d ' ')" = '0:null\n' ] && [ ! -s "$tmp/err" ]
+	ok $? "-j $h: null"
+done
 
 # usage errors
 rc 2 "no arguments" "$D"
@@ -196,6 +202,9 @@ assert p[1]["counters"]["request"] == {"runs": 9, "nonzero": 4}
 assert p[1]["clamped"] == 2 and p[0]["cookie"] == 7 and p[1]["pinned"] is False
 EOF2
 ok $? "fake: device show JSON fields"
+"$D" -p device show edu0 >"$tmp/out"
+python3 -c 'import json,sys; t=open(sys.argv[1]).read(); json.loads(t); assert t.count("\n") > 20 and "\n    \"dev\": \"edu0\"" in t, t' "$tmp/out"
+ok $? "fake: -p device show: indented JSON"
 "$D" -j policy list >"$tmp/out"
 python3 - "$tmp/out" <<'EOF2'
 import json, sys
@@ -215,6 +224,17 @@ rc 0 "fake: policy show" "$D" policy show dev edu0 name test_basic
 json "fake: policy show" "$D" -j policy show dev edu0 name test_basic
 rc 0 "fake: stats" "$D" stats dev edu0
 json "fake: stats" "$D" -j stats
+"$D" -p stats dev edu0 >"$tmp/out"
+python3 - "$tmp/out" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["devices"][0]["policies"]
+assert [x["name"] for x in p] == ["test_double", "test_basic"], p
+assert p[1]["hooks"]["request"]["runs"] == 9 and p[1]["hooks"]["request"]["nonzero"] == 4, p
+assert p[1]["hooks"]["complete"]["nonzero"] == 1 and p[1]["clamped"] == 2, p
+assert p[1]["hooks"]["request"]["run_cnt"] is None, p	# no pins: no program
+EOF2
+ok $? "fake: -p stats: counters per policy and hook"
 rc 7 "fake: stats of unknown device" "$D" stats dev edu9
 if [ "$(id -u)" = 0 ] && [ -f "$tmp/basic.bpf.o" ]; then
 	rc 9 "fake: attach with a taken name" "$D" policy attach "$tmp/basic.bpf.o" dev edu0

@@ -14,10 +14,57 @@ expect_match "device show lists them" "fact_guard" "$(drvhook device show edu0)"
 expect "edu0: fact 12 -> 13 refused by fact_guard (after test_basic's +1)" "error ERANGE" \
 	"$(edutest fact edu0 12)"
 expect "edu1 stays default" "$(fact 12)" "$(edutest fact edu1 12)"
-expect_match "stats count the request runs" "request" "$(drvhook stats dev edu0)"
+
+# stats: per policy and hook, the stub's runs and verdicts and the kernel's
+# BPF stats (run_cnt, run_time_ns: counted while kernel.bpf_stats_enabled=1)
+stats_sysctl=/proc/sys/kernel/bpf_stats_enabled
+stats_was=$(cat $stats_sysctl)
+if [ "$stats_was" = 0 ]; then
+	expect_match "stats: says RUN_CNT stays 0 with kernel.bpf_stats_enabled=0" \
+		"kernel.bpf_stats_enabled=0: RUN_CNT" "$(drvhook stats dev edu0)"
+	expect "stats -j: bpf_stats_enabled false" false \
+		"$(drvhook -j stats dev edu0 | jsoncheck .bpf_stats_enabled)"
+else
+	skip "stats: says RUN_CNT stays 0 with kernel.bpf_stats_enabled=0" "it was $stats_was"
+	skip "stats -j: bpf_stats_enabled false" "it was $stats_was"
+fi
+echo 1 >$stats_sysctl
+s0=$(drvhook -j stats dev edu0)
+refused=$(edutest outcomes edu0 12 7)	# 12 -> 13 (test_basic): fact_guard refuses
+answered=$(edutest outcomes edu0 4 5)	# 4 -> 5: answered
+s1=$(drvhook -j stats dev edu0)
+plain=$(drvhook stats dev edu0)
+echo "$stats_was" >$stats_sysctl
+expect "stats: drove 7 requests fact_guard refuses (ERANGE), 5 it lets through" \
+	"-34:7 $(fact 5):5" "$refused $answered"
+expect "stats: kernel.bpf_stats_enabled restored" "$stats_was" "$(cat $stats_sysctl)"
+expect "stats -j: bpf_stats_enabled true while on" true "$(echo "$s1" | jsoncheck .bpf_stats_enabled)"
+# st JSON POLICY FIELD: FIELD of POLICY's request hook in `drvhook -j stats dev edu0`
+st() { echo "$1" | jsoncheck ".devices[dev=edu0].policies[name=$2].hooks.request.$3"; }
+grew() { # grew POLICY FIELD: how much FIELD grew from s0 to s1
+	a=$(st "$s0" $1 $2) b=$(st "$s1" $1 $2)
+	case "$a:$b" in [0-9]*:[0-9]*) echo $((b - a)) ;; *) echo "none ($a -> $b)" ;; esac
+}
+expect "stats -j: fact_guard's request hook ran 12 times, 7 verdicts nonzero (its refusals)" \
+	"12 7" "$(grew fact_guard runs) $(grew fact_guard nonzero)"
+expect "stats -j: test_basic's request hook ran 12 times, 0 verdicts nonzero" \
+	"12 0" "$(grew test_basic runs) $(grew test_basic nonzero)"
+# Each fallback policy's program runs once per fallback entry of the
+# dispatch (drvhook(8), stats); both policies here have a request hook.
+calls=1
+[ "$EFFECTIVE_MODE" = fallback ] && calls=$(grep -c ' fallback ' /sys/class/drvhook/edu0/policies)
+expect "stats -j: fact_guard's program: run_cnt grew by 12 x $calls (kernel BPF stats)" \
+	$((12 * calls)) "$(grew fact_guard run_cnt)"
+ns=$(grew fact_guard run_time_ns)
+[ "$ns" -gt 0 ] 2>/dev/null && ok "stats -j: fact_guard's program: run_time_ns grew ($ns ns)" ||
+	not_ok "stats -j: fact_guard's program: run_time_ns grew (got: $ns)"
+expect_match "stats -j: names fact_guard's program" "^fact_guard_request" "$(st "$s1" fact_guard prog_name)"
+expect_match "stats: the fact_guard row shows the same counters" \
+	"^  fact_guard +$EFFECTIVE_MODE +0 +request +$(st "$s1" fact_guard runs) +$(st "$s1" fact_guard nonzero) +[0-9]+ +$(st "$s1" fact_guard run_cnt) +$(st "$s1" fact_guard run_time_ns)\$" \
+	"$plain"
 
 for c in "device list" "device show edu0" "policy list" "policy show dev edu0 name test_basic" \
-	"stats" "stats dev edu0" "feature probe"; do
+	"stats" "stats dev edu0" "feature probe" "help" "policy help"; do
 	if drvhook -j $c | jsoncheck; then ok "-j $c is JSON"; else not_ok "-j $c is JSON"; fi
 done
 drvhook -j policy attach /nonexistent.bpf.o dev edu0 2>&1 | jsoncheck &&
@@ -76,16 +123,94 @@ echo "# outcomes during replace: $res"
 expect "after replace, fact 3 -> 6!" "$(fact 6)" "$(edutest fact edu0 3)"
 expect_match "replaced policy keeps its name and place" "^test_basic .*fact_guard" \
 	"$(cut -d' ' -f1 /sys/class/drvhook/edu0/policies | tr '\n' ' ')"
+expect_match "policy show: test_basic now runs test_double's program" "^double_request" \
+	"$(drvhook -j policy show dev edu0 name test_basic | jsoncheck '.programs[hook=request].prog_name')"
+out=$(drvhook -p policy show dev edu0 name test_basic)
+expect "-p policy show: indented JSON, state attached" "attached yes" \
+	"$(echo "$out" | jsoncheck .state) $([ "$(echo "$out" | wc -l)" -gt 10 ] && echo yes)"
+
+# -j on the commands that change a device: one JSON document each, with
+# the documented fields, and the change done
+pin1=/sys/fs/bpf/drvhook/edu1/test_double
+j=$(drvhook -j policy attach $BPF/test_double.bpf.o dev edu1 $MODE_ARG)
+expect "-j policy attach: dev, name, mode, hooks, pin" \
+	"edu1 test_double $EFFECTIVE_MODE request $pin1" \
+	"$(echo "$j" | jsoncheck .dev .name .mode .hooks .pin | tr '\n' ' ' | sed 's/ $//')"
+c1=$(echo "$j" | jsoncheck .cookie)
+expect "-j policy attach: edu1 runs it (fact 3 -> 6!)" "$(fact 6)" "$(edutest fact edu1 3)"
+j=$(drvhook -j policy replace dev edu1 name test_double $BPF/test_basic.bpf.o)
+expect "-j policy replace: dev, name, mode, hooks (test_basic's), pin" \
+	"edu1 test_double $EFFECTIVE_MODE request complete $pin1" \
+	"$(echo "$j" | jsoncheck .dev .name .mode .hooks .pin | tr '\n' ' ' | sed 's/ $//')"
+c2=$(echo "$j" | jsoncheck .cookie)
+if [ "$EFFECTIVE_MODE" = fallback ]; then
+	[ "${c1:-0}" -gt 0 ] 2>/dev/null && [ "${c2:-0}" -gt 0 ] && [ "$c1" != "$c2" ] &&
+		ok "-j attach, replace: a cookie each, a new one on replace ($c1, $c2)" ||
+		not_ok "-j attach, replace: a cookie each, a new one on replace (got '$c1', '$c2')"
+else
+	expect "-j attach, replace: no cookie in struct_ops mode" "" "$c1$c2"
+fi
+expect "-j policy replace: edu1 runs test_basic's code (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+j=$(drvhook -j policy detach dev edu1 name test_double)
+expect "-j policy detach: dev, name, mode, detached" "edu1 test_double $EFFECTIVE_MODE true" \
+	"$(echo "$j" | jsoncheck .dev .name .mode .detached | tr '\n' ' ' | sed 's/ $//')"
+expect "-j policy detach: edu1 default again, pins gone" "$(fact 3) no" \
+	"$(edutest fact edu1 3) $([ -e $pin1 ] && echo yes || echo no)"
 
 # error classes and exit codes
 code() { "$@" >/dev/null 2>&1; echo $?; }
-expect "missing file: exit 3" 3 "$(code drvhook policy attach /nonexistent.bpf.o dev edu1)"
+# expect_error NAME CODE PATTERN CMD...: CMD exits CODE and prints one
+# line, "drvhook: error: " and PATTERN (grep -E) at its start
+expect_error() {
+	e_name=$1 e_rc=$2 e_pat=$3; shift 3
+	e_out=$(run_rc "$@")
+	expect_match "$e_name: exit $e_rc, says so" "^2 lines: drvhook: error: $e_pat.* rc=$e_rc\$" \
+		"$(echo "$e_out" | wc -l) lines: $(echo "$e_out" | head -1) $(echo "$e_out" | tail -1)"
+}
+expect_error "missing file" 3 "cannot read /nonexistent\.bpf\.o: No such file or directory" \
+	drvhook policy attach /nonexistent.bpf.o dev edu1
 head -c 3000 /dev/urandom >/tmp/random.bpf.o
-expect "random bytes: exit 4 (not a policy object)" 4 "$(code drvhook policy attach /tmp/random.bpf.o dev edu1)"
-expect "ELF without drvhook_ops: exit 4" 4 "$(code drvhook policy attach /usr/sbin/edutest dev edu1)"
-expect "device not found: exit 7" 7 "$(code attach test_double edu9)"
-expect "name taken: exit 9" 9 "$(code attach fact_guard edu0)"
-expect "detach of an unknown name: exit 9" 9 "$(code drvhook policy detach dev edu0 name nosuch)"
+expect_error "random bytes" 4 "/tmp/random\.bpf\.o is not a drvhook policy: not an ELF file" \
+	drvhook policy attach /tmp/random.bpf.o dev edu1
+expect_error "ELF without drvhook_ops" 4 "/usr/sbin/edutest is not a drvhook policy: " \
+	drvhook policy attach /usr/sbin/edutest dev edu1
+for c in "policy attach $BPF/test_double.bpf.o dev edu9" "policy replace dev edu9 name x $BPF/test_double.bpf.o" \
+	"policy detach dev edu9 name x" "policy show dev edu9 name x" "policy list dev edu9" \
+	"device show edu9" "stats dev edu9"; do
+	expect_error "device not found: $(echo "$c" | cut -d' ' -f1-2)" 7 "device 'edu9' not found" drvhook $c
+done
+expect_error "name taken" 9 "policy 'fact_guard' is already attached to edu0" attach fact_guard edu0
+expect_error "unknown anchor" 9 "anchor policy 'nosuch' not found on edu0" \
+	attach test_double edu0 before nosuch
+expect_error "replace of an unknown name" 9 "no policy 'nosuch' on edu0" \
+	drvhook policy replace dev edu0 name nosuch $BPF/test_double.bpf.o
+expect_error "detach of an unknown name" 9 "no policy 'nosuch' on edu0" \
+	drvhook policy detach dev edu0 name nosuch
+
+# A rejected program: its log's last 10 lines (and every drvhook: line),
+# all of it with -d
+longlog() { drvhook "$@" policy attach $BPF/test_longlog.bpf.o dev edu1 $MODE_ARG; }
+log_all=$(longlog -d -j 2>/dev/null | jsoncheck .verifier_log)
+log_tail=$(longlog -j 2>/dev/null | jsoncheck .verifier_log)
+txt_d=$(run_rc longlog -d)
+txt=$(run_rc longlog)
+n_all=$(echo "$log_all" | grep -c '')
+first=$(echo "$log_all" | head -1) last=$(echo "$log_all" | tail -1)
+[ "$n_all" -gt 10 ] && ok "-d -j: verifier_log holds the whole log ($n_all lines)" ||
+	not_ok "-d -j: verifier_log holds the whole log (got $n_all lines: $log_all)"
+expect "-j: verifier_log holds its last 10 lines (and its drvhook: lines)" \
+	"$( (echo "$log_all" | head -n $((n_all - 10)) | grep '^drvhook:'; echo "$log_all" | tail -10) )" \
+	"$log_tail"
+expect_match "without -d: exit 6, the error says -d shows all" \
+	"^drvhook: error: the verifier rejected program 'longlog_request[_fb]*' \(last lines of its log; -d shows all\) rc=6\$" \
+	"$(echo "$txt" | head -1) $(echo "$txt" | tail -1)"
+expect "without -d: the log's last line, not its first ($first)" "yes no" \
+	"$(echo "$txt" | grep -qF -- "$last" && echo yes || echo no) $(echo "$txt" | grep -qF -- "$first" && echo yes || echo no)"
+expect "-d: the whole log, from its first line, exit 6" "yes rc=6" \
+	"$(echo "$txt_d" | grep -qF -- "$first" && echo yes || echo no) $(echo "$txt_d" | tail -1)"
+[ "$(echo "$txt_d" | wc -l)" -gt "$(echo "$txt" | wc -l)" ] &&
+	ok "-d prints more lines ($(echo "$txt_d" | wc -l)) than without ($(echo "$txt" | wc -l))" ||
+	not_ok "-d prints more lines ($(echo "$txt_d" | wc -l)) than without ($(echo "$txt" | wc -l))"
 if [ "$EFFECTIVE_MODE" = fallback ] && [ -z "$MODE" ]; then
 	out=$(run_rc drvhook policy attach $BPF/test_double.bpf.o dev edu1 mode struct_ops)
 	expect_match "struct_ops on $(uname -r): exit 5" "rc=5" "$out"
@@ -106,3 +231,39 @@ drvhook policy detach dev edu0 name fact_guard >/dev/null 2>&1
 [ -e $pins/test_basic ] || [ -e $pins/fact_guard ] && not_ok "detach removes the pins" ||
 	ok "detach removes the pins"
 expect "edu0 default again" "$(fact 12)" "$(edutest fact edu0 12)"
+
+# A device goes away (unbind): its chain stays in the stub and its pins
+# show "device absent"; detach works through the pin (struct_ops), or
+# removes the programs and leaves the inert entry until the device is
+# back (fallback, exit 7)
+drv=/sys/bus/pci/drivers/drvhook_edu
+pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
+attach test_basic edu1 name gone >/dev/null 2>&1
+expect "edu1 runs 'gone' (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+echo "$pci1" >$drv/unbind
+expect_match "unbound: policy list says device absent" "^edu1 +- +gone +$EFFECTIVE_MODE .*device absent" \
+	"$(drvhook policy list)"
+expect_error "unbound: attach" 7 "device 'edu1' not found" attach test_double edu1
+j=$(drvhook -j policy show dev edu1 name gone)
+expect_match "unbound: policy show, from the pins: state, request program" "^device absent basic_request" \
+	"$(echo "$j" | jsoncheck .state '.programs[hook=request].prog_name' | tr '\n' ' ')"
+echo "$pci1" >$drv/bind
+expect_match "rebound: 'gone' attached again, first" "^edu1 +1 +gone +$EFFECTIVE_MODE .*attached" \
+	"$(drvhook policy list dev edu1)"
+expect "rebound: it applies again (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+echo "$pci1" >$drv/unbind
+if [ "$EFFECTIVE_MODE" = struct_ops ]; then
+	expect_match "unbound: detach through the pinned link" "^detached policy 'gone'.*rc=0" \
+		"$(run_rc drvhook policy detach dev edu1 name gone | tr '\n' ' ')"
+	echo "$pci1" >$drv/bind
+	expect "rebound: nothing of 'gone' left" "no policies on edu1" "$(drvhook policy list dev edu1)"
+else
+	expect_error "unbound: fallback detach" 7 "device 'edu1' absent: fentry links removed" \
+		drvhook policy detach dev edu1 name gone
+	echo "$pci1" >$drv/bind
+	expect_match "rebound: the inert fallback entry stays, not pinned" "^edu1 +1 +gone .*attached, not pinned" \
+		"$(drvhook policy list dev edu1)"
+	drvhook policy detach dev edu1 name gone >/dev/null 2>&1
+fi
+expect "edu1 default, no policies, no pins" "$(fact 3)|no policies|" \
+	"$(edutest fact edu1 3)|$(drvhook policy list)|$(find /sys/fs/bpf/drvhook -mindepth 2)"
