@@ -1,4 +1,5 @@
-# Policies acting on edu0 only, detach, run order; in the mode under test.
+# Policies acting on edu0 only, detach, run order, writes outside the
+# hook contract; in the mode under test.
 
 expect_mode=struct_ops
 [ -n "$MODE" ] && expect_mode=$MODE
@@ -52,12 +53,24 @@ drvhook policy detach dev edu0 name test_double >/dev/null 2>&1
 drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
 expect "chain empty again" "" "$(cat /sys/class/drvhook/edu0/policies)"
 
+# A write outside the hook's contract: refused at load with the field
+# named, in both modes. test_badwrite drvhook_write()s req->op: its fentry
+# twin needs drvhook_set_request_op(), a setter the stub does not have,
+# and the loader refuses it before load (in struct_ops mode too: libbpf
+# resolves every extern of the object).
 out=$(run_rc attach test_badwrite edu0)
 expect_match "a write outside the hook contract is refused at load (exit 6)" "rc=6" "$out"
-if [ "$expect_mode" = struct_ops ]; then
-	expect_match "the refusal names drvhook_request.op" "drvhook_request\.op" "$out"
-else
-	skip "the refusal names the field" \
-		"fentry programs may not write their arguments at all; the verifier says so"
-fi
+expect_match "the refusal names drvhook_request.op and the request hook's contract" \
+	"writes drvhook_request\.op: outside the request hook's contract \(writable: arg\)" "$out"
 expect "refused policy left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
+# The kernel's own guard, for a store that bypasses drvhook_write():
+# struct_ops programs through the stub's btf_struct_access, which names
+# the field; fentry programs may not store through their arguments at all.
+out=$(run_rc attach test_rawwrite edu0)
+expect_match "a raw store to a read-only field is refused by the verifier (exit 6)" "rc=6" "$out"
+if [ "$expect_mode" = struct_ops ]; then
+	expect_match "the stub's verifier hook names drvhook_request.op" \
+		"drvhook: write to drvhook_request\.op" "$out"
+fi
+expect "refused raw store left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
+
