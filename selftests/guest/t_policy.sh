@@ -1,5 +1,5 @@
 # Policies acting on edu0 only, detach, run order, writes outside the
-# hook contract; in the mode under test.
+# hook contract, a probe refusing a device; in the mode under test.
 
 expect_mode=struct_ops
 [ -n "$MODE" ] && expect_mode=$MODE
@@ -74,3 +74,40 @@ if [ "$expect_mode" = struct_ops ]; then
 fi
 expect "refused raw store left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
 
+# probe: a policy refusing a device by PCI revision (issue #3). Policies
+# stay attached to the device id: the refusal shows at the next bind.
+drv=/sys/bus/pci/drivers/drvhook_edu
+pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
+rev=$(cat /sys/bus/pci/devices/$pci1/revision)
+bound1() { [ -e $drv/$pci1 ] && [ -e /sys/class/drvhook/edu1 ] && echo bound || echo unbound; }
+bind1() { echo "$pci1" >$drv/bind; }
+rebind1() { echo "$pci1" >$drv/unbind; bind1; }
+echo "# probe: edu1 is $pci1, PCI revision $rev"
+out=$(run_rc attach test_probe edu1 set refuse_revision=$((rev ^ 1)))
+expect_match "probe: test_probe attached to edu1 refusing another revision" "rc=0" "$out"
+rebind1 2>/dev/null
+expect "probe: edu1 (revision $rev) binds again" bound "$(bound1)"
+out=$(run_rc drvhook policy replace dev edu1 name test_probe $BPF/test_probe.bpf.o set refuse_revision=$rev)
+expect_match "probe: replaced by one refusing revision $rev" "rc=0" "$out"
+echo "$pci1" >$drv/unbind
+out=$( (bind1) 2>&1; echo "rc=$?")
+echo "# probe: bind while refused: $(echo $out)"
+expect "probe: the policy refused edu1 at bind: left unbound" unbound "$(bound1)"
+expect "probe: edu0 untouched" "$(fact 5)" "$(edutest fact edu0 5)"
+out=$(run_rc drvhook policy detach dev edu1 name test_probe)
+if [ "$expect_mode" = struct_ops ]; then
+	expect_match "probe: detach while edu1 is absent" "rc=0" "$out"
+else
+	expect_match "probe: detach while edu1 is absent: links gone, the entry waits for edu1 (exit 7)" \
+		"stays registered until edu1 is back.*rc=7" "$(echo $out)"
+fi
+bind1 2>/dev/null
+expect "probe: edu1 binds again after detach" bound "$(bound1)"
+expect "probe: edu1 works after the rebind" "$(fact 6)" "$(edutest fact edu1 6)"
+[ "$expect_mode" = struct_ops ] ||
+	expect_match "probe: the waiting fallback entry detaches" "rc=0" \
+		"$(run_rc drvhook policy detach dev edu1 name test_probe)"
+expect "probe: edu1 has no policy" "" "$(cat /sys/class/drvhook/edu1/policies)"
+# whatever failed above, leave edu1 bound and without policy
+drvhook policy detach dev edu1 name test_probe >/dev/null 2>&1
+[ "$(bound1)" = bound ] || bind1 2>/dev/null
