@@ -233,8 +233,9 @@ static bool stub_setters(const struct btf *stub, const char *hook,
 		name += strlen(SETTER);
 		if (strncmp(name, hook, hl) || name[hl] != '_')
 			continue;
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-				 used ? ", " : "", name + hl + 1);
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", name + hl + 1);
 	}
 	return any;
 }
@@ -289,6 +290,7 @@ static int check_writes(const struct btf *btf, const char *path,
 	return code;
 }
 
+/* check_writes() on the policy object @path. */
 int pobj_check_writes(const char *path, const struct btf *stub)
 {
 	struct btf *btf = btf__parse_elf(path, NULL);
