@@ -49,12 +49,34 @@
 /* Fallback mode: the loader sets the cookie the stub gave this policy. */
 const volatile __u32 drvhook_fb_cookie = 0;
 
+/*
+ * The fentry twin's half of drvhook_write(): a call to the stub's setter
+ * kfunc drvhook_set_<hook>_<field>(), the hook told by the context's type.
+ * Only the setter _Generic selects is referenced, so only it becomes an
+ * extern (a kfunc relocation) of the object. The stub has setters for the
+ * fields the hooks' contracts let policies write and nothing else: a
+ * policy writing another field needs a kfunc the stub lacks, and the
+ * loader refuses it before load, naming the field.
+ */
+#define __drvhook_set(ctx, field, val)						\
+	do {									\
+		extern int drvhook_set_probe_##field(__u64) __ksym;	\
+		extern int drvhook_set_request_##field(__u64) __ksym;	\
+		extern int drvhook_set_irq_##field(__u64) __ksym;		\
+		extern int drvhook_set_complete_##field(__u64) __ksym;	\
+		_Generic((ctx),							\
+			 struct drvhook_probe *: drvhook_set_probe_##field,	\
+			 struct drvhook_request *: drvhook_set_request_##field,	\
+			 struct drvhook_irq *: drvhook_set_irq_##field,		\
+			 struct drvhook_complete *: drvhook_set_complete_##field \
+			)(val);							\
+	} while (0)
+
 #ifdef DRVHOOK_HOST_TEST
 #include "drvhook_hosttest.bpf.h"	/* make check's host unit tests */
 #else
 /* Scalar-only kfuncs: they act on the hook running on this CPU. */
 extern int drvhook_fb_verdict(int verdict) __ksym;
-extern int drvhook_ctx_write(__u32 off, __u32 size, __u64 val) __ksym;
 extern __u32 drvhook_data_len(void) __ksym;
 extern __u64 drvhook_data_load(__u32 off) __ksym;
 extern int drvhook_data_store(__u32 off, __u64 val) __ksym;
@@ -90,15 +112,15 @@ static __always_inline int __drvhook_body_##name(ctx_t *ctx, const bool __drvhoo
 
 /*
  * Writes a context field the hook's contract allows: a direct store the
- * verifier checks (struct_ops), or the kfunc that checks it (fallback:
- * fentry programs cannot write their arguments).
+ * verifier checks (struct_ops), or the stub's setter kfunc for the hook
+ * and field (fallback: fentry programs cannot write their arguments).
+ * A field outside the contract is refused at load in both modes (the
+ * loader names it: the stub has no setter for it).
  */
 #define drvhook_write(ctx, field, val)						\
 	do {									\
 		if (__drvhook_fb)						\
-			drvhook_ctx_write(bpf_core_field_offset(ctx->field),	\
-					  bpf_core_field_size(ctx->field),	\
-					  (val));				\
+			__drvhook_set(ctx, field, val);				\
 		else								\
 			ctx->field = (val);					\
 	} while (0)

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Hostile test policy: writes req->op, which the request hook's contract
- * keeps read-only. The verifier must refuse it and name the field. */
+/*
+ * Hostile test policy: drvhook_write()s req->op, which the request hook's
+ * contract keeps read-only. Its fentry twin needs the setter kfunc
+ * drvhook_set_request_op(), which the stub does not have: the loader
+ * refuses the policy before load, in both modes, naming the field.
+ */
 #include "drvhook.bpf.h"
 
-SEC("struct_ops/request")
-int BPF_PROG(badwrite_request, struct drvhook_request *req)
+DRVHOOK_REQUEST(badwrite_request, req)
 {
-	req->op = DRVHOOK_OP_PING;
-	return 0;
-}
-
-SEC("fentry/drvhook_fb_request")
-int BPF_PROG(badwrite_request__fb, struct drvhook_request *req)
-{
-	req->op = DRVHOOK_OP_PING;
+	drvhook_write(req, op, DRVHOOK_OP_PING);
 	return 0;
 }
 

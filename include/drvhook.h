@@ -9,9 +9,13 @@
  * DRVHOOK_LAYOUT_SHUFFLED, which proves it), never change meaning.
  *
  * Verdicts outside a hook's contract are clamped to the hook's default
- * (0) and counted. Fields not marked "rw" are read-only: in struct_ops
- * mode a direct write to them is refused by the verifier, naming the
- * field; drvhook_ctx_write() refuses them at run time with -EACCES.
+ * (0) and counted. Fields not marked "rw" are read-only. Policies write
+ * with drvhook_write() (bpf/drvhook.bpf.h): a store in struct_ops mode, a
+ * call to the stub's setter kfunc drvhook_set_<hook>_<field>() in fallback
+ * mode. The stub has a setter for each "rw" field and no other, so the
+ * loader refuses a policy writing a read-only field at load, in both
+ * modes, naming the field; in struct_ops mode the verifier also refuses
+ * a direct store to one (the stub names the field in its log).
  */
 #ifndef _UAPI_DRVHOOK_H
 #define _UAPI_DRVHOOK_H

@@ -29,53 +29,26 @@ struct class *drvhook_class;
 
 static struct drvhook_chain chains[DRVHOOK_MAX_DEVS];
 
-#define FIELD(s, f, w) { #f, offsetof(struct s, f), sizeof_field(struct s, f), w }
+#define FIELD(H, h, f, w)						\
+	{ DRVHOOK_##H, #f, offsetof(struct drvhook_##h, f),		\
+	  sizeof_field(struct drvhook_##h, f), w },
+#define DRVHOOK_RO(H, h, f)	FIELD(H, h, f, false)
+#define DRVHOOK_RW(H, h, f)	FIELD(H, h, f, true)
 
-static const struct drvhook_field probe_fields[] = {
-	FIELD(drvhook_probe, dev, false),
-	FIELD(drvhook_probe, quirks, true),
-	FIELD(drvhook_probe, fb_cookie, false),
-	{}
-};
-
-static const struct drvhook_field request_fields[] = {
-	FIELD(drvhook_request, dev, false),
-	FIELD(drvhook_request, op, false),
-	FIELD(drvhook_request, len, false),
-	FIELD(drvhook_request, arg, true),
-	FIELD(drvhook_request, pid, false),
-	FIELD(drvhook_request, uid, false),
-	FIELD(drvhook_request, fb_cookie, false),
-	{}
-};
-
-static const struct drvhook_field irq_fields[] = {
-	FIELD(drvhook_irq, dev, false),
-	FIELD(drvhook_irq, status, false),
-	FIELD(drvhook_irq, inflight, false),
-	FIELD(drvhook_irq, count, false),
-	FIELD(drvhook_irq, fb_cookie, false),
-	{}
-};
-
-static const struct drvhook_field complete_fields[] = {
-	FIELD(drvhook_complete, dev, false),
-	FIELD(drvhook_complete, op, false),
-	FIELD(drvhook_complete, status, false),
-	FIELD(drvhook_complete, result, true),
-	FIELD(drvhook_complete, len, false),
-	FIELD(drvhook_complete, fb_cookie, false),
+/* The write whitelist of both attach modes. */
+const struct drvhook_field drvhook_fields[] = {
+#include "hook_fields.h"
 	{}
 };
 
 const struct drvhook_hook_desc drvhook_hooks[DRVHOOK_NR_HOOKS] = {
-	[DRVHOOK_PROBE] = { "probe", "drvhook_probe", probe_fields,
+	[DRVHOOK_PROBE] = { "probe", "drvhook_probe",
 			    offsetof(struct drvhook_probe, fb_cookie) },
-	[DRVHOOK_REQUEST] = { "request", "drvhook_request", request_fields,
+	[DRVHOOK_REQUEST] = { "request", "drvhook_request",
 			      offsetof(struct drvhook_request, fb_cookie) },
-	[DRVHOOK_IRQ] = { "irq", "drvhook_irq", irq_fields,
+	[DRVHOOK_IRQ] = { "irq", "drvhook_irq",
 			  offsetof(struct drvhook_irq, fb_cookie) },
-	[DRVHOOK_COMPLETE] = { "complete", "drvhook_complete", complete_fields,
+	[DRVHOOK_COMPLETE] = { "complete", "drvhook_complete",
 			       offsetof(struct drvhook_complete, fb_cookie) },
 };
 
@@ -84,8 +57,9 @@ const struct drvhook_field *drvhook_field_at(enum drvhook_hook h, u32 off,
 {
 	const struct drvhook_field *f;
 
-	for (f = drvhook_hooks[h].fields; f->name; f++)
-		if (off >= f->off && off + size <= f->off + f->size)
+	for (f = drvhook_fields; f->name; f++)
+		if (f->hook == h && off >= f->off &&
+		    off + size <= f->off + f->size)
 			return f;
 	return NULL;
 }

@@ -7,16 +7,41 @@
  * DRVHOOK_IOC_FB_ATTACH and gets a cookie; its fentry programs attach to
  * drvhook_fb_<hook>() and act only when ctx->fb_cookie is theirs. The
  * core calls drvhook_fb_<hook>() once per fallback entry, in chain order.
- * fentry programs cannot return a value, so they hand their verdict to
- * drvhook_fb_verdict(). Every kfunc takes scalars only and acts on the
- * dispatch running on this CPU: fentry arguments are untrusted pointers
- * that kfuncs may not take on recent kernels.
+ * fentry programs can neither return a value nor write their arguments:
+ * they hand their verdict to drvhook_fb_verdict() and write context
+ * fields with drvhook_set_<hook>_<field>(). Every kfunc takes scalars
+ * only and acts on the dispatch running on this CPU: fentry arguments are
+ * untrusted pointers that kfuncs may not take on recent kernels.
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/module.h>
 #include "hook_internal.h"
+
+/*
+ * Writes @size bytes of @val at @off in the context of the hook running
+ * on this CPU, if it is hook @h and its contract lets policies write
+ * there; -EACCES otherwise.
+ */
+static int ctx_write(enum drvhook_hook h, u32 off, u32 size, u64 val)
+{
+	struct drvhook_cur *cur = this_cpu_read(drvhook_cur);
+	const struct drvhook_field *f;
+
+	if (!cur || cur->hook != h)
+		return -EACCES;
+	f = drvhook_field_at(h, off, size);
+	if (!f || !f->writable || f->off != off || f->size != size)
+		return -EACCES;
+	if (size == sizeof(u64))
+		*(u64 *)(cur->ctx + off) = val;
+	else if (size == sizeof(u32))
+		*(u32 *)(cur->ctx + off) = val;
+	else
+		return -EINVAL;
+	return 0;
+}
 
 __bpf_kfunc_start_defs();
 
@@ -57,27 +82,21 @@ __bpf_kfunc int drvhook_fb_verdict(int verdict)
 }
 
 /*
- * Writes @size bytes of @val at @off in the running hook's context, if
- * the hook's contract lets policies write there; -EACCES otherwise.
+ * The setter kfuncs: drvhook_set_<hook>_<field>(val) for each field the
+ * hook's contract lets policies write (hook_fields.h), nothing for the
+ * others. A fallback policy's drvhook_write() calls the setter of its
+ * hook and field, so writing a read-only field makes the policy need a
+ * kfunc that does not exist: it is refused at load, by name. Each setter
+ * acts only on a dispatch of its own hook.
  */
-__bpf_kfunc int drvhook_ctx_write(u32 off, u32 size, u64 val)
-{
-	struct drvhook_cur *cur = this_cpu_read(drvhook_cur);
-	const struct drvhook_field *f;
-
-	if (!cur)
-		return -EINVAL;
-	f = drvhook_field_at(cur->hook, off, size);
-	if (!f || !f->writable || f->off != off || f->size != size)
-		return -EACCES;
-	if (size == sizeof(u64))
-		*(u64 *)(cur->ctx + off) = val;
-	else if (size == sizeof(u32))
-		*(u32 *)(cur->ctx + off) = val;
-	else
-		return -EINVAL;
-	return 0;
+#define DRVHOOK_RO(H, h, f)
+#define DRVHOOK_RW(H, h, f)						\
+__bpf_kfunc int drvhook_set_##h##_##f(u64 val)				\
+{									\
+	return ctx_write(DRVHOOK_##H, offsetof(struct drvhook_##h, f),	\
+			 sizeof_field(struct drvhook_##h, f), val);	\
 }
+#include "hook_fields.h"
 
 /* Bytes of DMA data the running complete hook may access. */
 __bpf_kfunc u32 drvhook_data_len(void)
@@ -116,7 +135,9 @@ __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(drvhook_kfunc_ids)
 BTF_ID_FLAGS(func, drvhook_fb_verdict)
-BTF_ID_FLAGS(func, drvhook_ctx_write)
+#define DRVHOOK_RO(H, h, f)
+#define DRVHOOK_RW(H, h, f)	BTF_ID_FLAGS(func, drvhook_set_##h##_##f)
+#include "hook_fields.h"
 BTF_ID_FLAGS(func, drvhook_data_len)
 BTF_ID_FLAGS(func, drvhook_data_load)
 BTF_ID_FLAGS(func, drvhook_data_store)

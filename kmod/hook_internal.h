@@ -43,7 +43,9 @@ struct drvhook_cur {
 };
 DECLARE_PER_CPU(struct drvhook_cur *, drvhook_cur);
 
+/* A context field: made from hook_fields.h */
 struct drvhook_field {
+	enum drvhook_hook hook;
 	const char *name;
 	u32 off;
 	u32 size;
@@ -53,11 +55,11 @@ struct drvhook_field {
 struct drvhook_hook_desc {
 	const char *name;
 	const char *ctx_name;
-	const struct drvhook_field *fields;
 	u32 cookie_off;
 };
 
 extern const struct drvhook_hook_desc drvhook_hooks[DRVHOOK_NR_HOOKS];
+extern const struct drvhook_field drvhook_fields[];	/* ends with {} */
 extern struct mutex drvhook_lock;
 
 const struct drvhook_field *drvhook_field_at(enum drvhook_hook h, u32 off,

@@ -86,8 +86,9 @@ static int ops_btf_struct_access(struct bpf_verifier_log *log,
 	if (f && f->writable && f->off == off && f->size == size)
 		return NOT_INIT;
 
-	for (w = drvhook_hooks[h].fields; w->name && !w->writable; w++)
-		;
+	for (w = drvhook_fields; w->name; w++)
+		if (w->hook == h && w->writable)
+			break;
 	bpf_log(log,
 		"drvhook: write to %s.%s (off %d size %d) is outside the %s hook's contract; writable: %s\n",
 		drvhook_hooks[h].ctx_name, f ? f->name : "?", off, size,

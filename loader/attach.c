@@ -260,7 +260,9 @@ int do_attach(int argc, char **argv)
 			   pin.dir, dev, name);
 		goto out;
 	}
-	err = resolve_mode(want, &mode);
+	/* before anything is registered: the writes against the stub's contract */
+	err = pobj_check_contract(path);
+	err = err ?: resolve_mode(want, &mode);
 	if (err)
 		goto out;
 	pin_dir(dir, sizeof(dir), dev, name);

@@ -211,6 +211,9 @@ void pobj_close(struct policy_obj *po);
 /* vars.c: a policy's global variables */
 int pobj_set_var(struct bpf_object *obj, const char *path, const char *assign);
 int pobj_set_kfunc_flags(struct bpf_object *obj);
+struct btf;
+int pobj_check_writes(const char *path, const struct btf *stub);
+int pobj_check_contract(const char *path);
 int parse_set(struct attach_opts *o, const char *assign);
 
 /* attach.c: attach, detach, and their helpers replace.c uses */

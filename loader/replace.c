@@ -242,7 +242,8 @@ int do_replace(int argc, char **argv)
 		goto out;
 	}
 	mode = mode_of(entry->mode);
-	err = resolve_mode(mode, &mode);
+	err = pobj_check_contract(path);
+	err = err ?: resolve_mode(mode, &mode);
 	if (err)
 		goto out;
 	if (pin_read(dev, name, &pin) ||

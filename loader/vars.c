@@ -12,6 +12,9 @@
  *
  * The variables are found by name in the object's BTF DATASECs; libbpf
  * gives their initial values (bpf_map__initial_value).
+ *
+ * And a policy's context writes, checked against the stub's contract
+ * before load (pobj_check_writes()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "loader.h"
 
 #define KFUNC_FLAG	"drvhook_kfunc_"
+#define SETTER		"drvhook_set_"
 
 static const char *const data_secs[] = { ".rodata", ".data", ".bss" };
 
@@ -135,6 +139,25 @@ static bool btf_has_func(const struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
+/*
+ * The running kernel's BTF and the stub's module BTF (NULL when the stub
+ * is not loaded), read once.
+ */
+static int kernel_btf(struct btf **vmlinux, struct btf **stub)
+{
+	static struct btf *vm, *mod;
+
+	if (!vm) {
+		vm = btf__load_vmlinux_btf();
+		if (!vm)
+			return -1;
+		mod = btf__load_module_btf("drvhook", vm);
+	}
+	*vmlinux = vm;
+	*stub = mod;
+	return 0;
+}
+
 /* Sets every drvhook_kfunc_<name> flag of .rodata from the kernel's BTF. */
 int pobj_set_kfunc_flags(struct bpf_object *obj)
 {
@@ -156,18 +179,141 @@ int pobj_set_kfunc_flags(struct bpf_object *obj)
 		name = btf__name_by_offset(btf, t->name_off);
 		if (strncmp(name, KFUNC_FLAG, strlen(KFUNC_FLAG)))
 			continue;
-		if (!vmlinux) {
-			vmlinux = btf__load_vmlinux_btf();
-			if (!vmlinux)
-				return fail(EXIT_FEATURE, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): optional kfuncs need CONFIG_DEBUG_INFO_BTF");
-			mod = btf__load_module_btf("drvhook", vmlinux);
-		}
+		if (!vmlinux && kernel_btf(&vmlinux, &mod))
+			return fail(EXIT_FEATURE, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): optional kfuncs need CONFIG_DEBUG_INFO_BTF");
 		if (var_find(obj, name, &v) || !is_integer(v.type))
 			continue;
 		var_store(&v, btf_has_func(vmlinux, name + strlen(KFUNC_FLAG)) ||
 			      btf_has_func(mod, name + strlen(KFUNC_FLAG)));
 	}
-	btf__free(mod);
-	btf__free(vmlinux);
 	return 0;
+}
+
+/* The next extern function of @btf named drvhook_set_*, after type @id. */
+static int next_setter(const struct btf *btf, int id, const char **name)
+{
+	const struct btf_type *t;
+	int n = btf__type_cnt(btf);
+
+	for (id++; id < n; id++) {
+		t = btf__type_by_id(btf, id);
+		/* a FUNC's vlen is its linkage */
+		if (!btf_is_func(t) || btf_vlen(t) != BTF_FUNC_EXTERN)
+			continue;
+		*name = btf__name_by_offset(btf, t->name_off);
+		if (!strncmp(*name, SETTER, strlen(SETTER)))
+			return id;
+	}
+	return 0;
+}
+
+/*
+ * Appends to @buf the fields of @hook the stub has a setter for, i.e. the
+ * ones its contract lets policies write; true when it has any setter.
+ */
+static bool stub_setters(const struct btf *stub, const char *hook,
+			 char *buf, size_t len)
+{
+	const struct btf *base = btf__base_btf(stub);
+	int id = base ? (int)btf__type_cnt(base) : 1, n = btf__type_cnt(stub);
+	size_t hl = strlen(hook), used = 0;
+	const struct btf_type *t;
+	bool any = false;
+	const char *name;
+
+	buf[0] = '\0';
+	for (; id < n; id++) {
+		t = btf__type_by_id(stub, id);
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(stub, t->name_off);
+		if (strncmp(name, SETTER, strlen(SETTER)))
+			continue;
+		any = true;
+		name += strlen(SETTER);
+		if (strncmp(name, hook, hl) || name[hl] != '_')
+			continue;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", name + hl + 1);
+	}
+	return any;
+}
+
+/*
+ * The context writes of the policy object @path against the stub's
+ * contract, the stub's module BTF @stub. In a fentry twin,
+ * drvhook_write(ctx, field, val) calls the stub's setter kfunc
+ * drvhook_set_<hook>_<field>() (bpf/drvhook.bpf.h), and the stub has one
+ * for each field its hooks' contracts let policies write and no other.
+ * An object needing a setter the stub lacks writes outside the contract:
+ * EXIT_VERIFIER, naming the field and what the hook lets policies write.
+ * Checked before load in both modes: libbpf resolves the externs of the
+ * whole object, so it would refuse the policy in struct_ops mode too, but
+ * only as a missing kfunc.
+ *
+ * The object's BTF as compiled (btf__parse_elf()): bpf_object__open()
+ * turns its extern functions into global ones.
+ */
+static int check_writes(const struct btf *btf, const char *path,
+			const struct btf *stub)
+{
+	char hook[32], fb[64], writable[256];
+	const char *name, *field;
+	int id = 0, code = 0;
+	size_t hl;
+
+	while (!code && (id = next_setter(btf, id, &name))) {
+		if (btf_has_func(stub, name))
+			continue;
+		name += strlen(SETTER);
+		field = strchr(name, '_');
+		hl = field ? (size_t)(field - name) : strlen(name);
+		snprintf(hook, sizeof(hook), "%.*s", (int)hl, name);
+		snprintf(fb, sizeof(fb), "drvhook_fb_%s", hook);
+		if (!stub_setters(stub, hook, writable, sizeof(writable))) {
+			code = fail(EXIT_FEATURE, "%s writes context fields through setter kfuncs (%s%s()), and the stub has none: it is older than the policy's drvhook.bpf.h",
+				    path, SETTER, name);
+		} else if (!field || !field[1] || !btf_has_func(stub, fb)) {
+			code = fail(EXIT_VERIFIER, "%s calls %s%s(): the stub has no hook '%s' with such a field",
+				    path, SETTER, name, hook);
+		} else {
+			code = fail(EXIT_VERIFIER, "policy %s writes drvhook_%s.%s: outside the %s hook's contract (writable: %s)",
+				    path, hook, field + 1, hook,
+				    writable[0] ? writable : "nothing");
+			snprintf(writable, sizeof(writable),
+				 "drvhook_write() of '%s' in a %s hook: the stub has no %s%s()",
+				 field + 1, hook, SETTER, name);
+			fail_detail(writable);
+		}
+	}
+	return code;
+}
+
+/* check_writes() on the policy object @path. */
+int pobj_check_writes(const char *path, const struct btf *stub)
+{
+	struct btf *btf = btf__parse_elf(path, NULL);
+	int err;
+
+	if (!btf)
+		return 0;	/* libbpf says what is wrong at load */
+	err = check_writes(btf, path, stub);
+	btf__free(btf);
+	return err;
+}
+
+/* pobj_check_writes() against the running stub, if the policy writes. */
+int pobj_check_contract(const char *path)
+{
+	struct btf *btf = btf__parse_elf(path, NULL), *vmlinux, *stub;
+	const char *name;
+	int err = 0;
+
+	/* without the stub's BTF, libbpf reports what is missing */
+	if (btf && next_setter(btf, 0, &name) &&
+	    !kernel_btf(&vmlinux, &stub) && stub)
+		err = check_writes(btf, path, stub);
+	btf__free(btf);
+	return err;
 }

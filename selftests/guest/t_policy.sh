@@ -1,4 +1,5 @@
-# Policies acting on edu0 only, detach, run order; in the mode under test.
+# Policies acting on edu0 only, detach, run order, writes outside the
+# hook contract, a probe refusing a device; in the mode under test.
 
 expect_mode=struct_ops
 [ -n "$MODE" ] && expect_mode=$MODE
@@ -52,12 +53,61 @@ drvhook policy detach dev edu0 name test_double >/dev/null 2>&1
 drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
 expect "chain empty again" "" "$(cat /sys/class/drvhook/edu0/policies)"
 
+# A write outside the hook's contract: refused at load with the field
+# named, in both modes. test_badwrite drvhook_write()s req->op: its fentry
+# twin needs drvhook_set_request_op(), a setter the stub does not have,
+# and the loader refuses it before load (in struct_ops mode too: libbpf
+# resolves every extern of the object).
 out=$(run_rc attach test_badwrite edu0)
 expect_match "a write outside the hook contract is refused at load (exit 6)" "rc=6" "$out"
-if [ "$expect_mode" = struct_ops ]; then
-	expect_match "the refusal names drvhook_request.op" "drvhook_request\.op" "$out"
-else
-	skip "the refusal names the field" \
-		"fentry programs may not write their arguments at all; the verifier says so"
-fi
+expect_match "the refusal names drvhook_request.op and the request hook's contract" \
+	"writes drvhook_request\.op: outside the request hook's contract \(writable: arg\)" "$out"
 expect "refused policy left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
+# The kernel's own guard, for a store that bypasses drvhook_write():
+# struct_ops programs through the stub's btf_struct_access, which names
+# the field; fentry programs may not store through their arguments at all.
+out=$(run_rc attach test_rawwrite edu0)
+expect_match "a raw store to a read-only field is refused by the verifier (exit 6)" "rc=6" "$out"
+if [ "$expect_mode" = struct_ops ]; then
+	expect_match "the stub's verifier hook names drvhook_request.op" \
+		"drvhook: write to drvhook_request\.op" "$out"
+fi
+expect "refused raw store left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
+
+# probe: a policy refusing a device by PCI revision (issue #3). Policies
+# stay attached to the device id: the refusal shows at the next bind.
+drv=/sys/bus/pci/drivers/drvhook_edu
+pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
+rev=$(cat /sys/bus/pci/devices/$pci1/revision)
+bound1() { [ -e $drv/$pci1 ] && [ -e /sys/class/drvhook/edu1 ] && echo bound || echo unbound; }
+bind1() { echo "$pci1" >$drv/bind; }
+rebind1() { echo "$pci1" >$drv/unbind; bind1; }
+echo "# probe: edu1 is $pci1, PCI revision $rev"
+out=$(run_rc attach test_probe edu1 set refuse_revision=$((rev ^ 1)))
+expect_match "probe: test_probe attached to edu1 refusing another revision" "rc=0" "$out"
+rebind1 2>/dev/null
+expect "probe: edu1 (revision $rev) binds again" bound "$(bound1)"
+out=$(run_rc drvhook policy replace dev edu1 name test_probe $BPF/test_probe.bpf.o set refuse_revision=$rev)
+expect_match "probe: replaced by one refusing revision $rev" "rc=0" "$out"
+echo "$pci1" >$drv/unbind
+out=$( (bind1) 2>&1; echo "rc=$?")
+echo "# probe: bind while refused: $(echo $out)"
+expect "probe: the policy refused edu1 at bind: left unbound" unbound "$(bound1)"
+expect "probe: edu0 untouched" "$(fact 5)" "$(edutest fact edu0 5)"
+out=$(run_rc drvhook policy detach dev edu1 name test_probe)
+if [ "$expect_mode" = struct_ops ]; then
+	expect_match "probe: detach while edu1 is absent" "rc=0" "$out"
+else
+	expect_match "probe: detach while edu1 is absent: links gone, the entry waits for edu1 (exit 7)" \
+		"stays registered until edu1 is back.*rc=7" "$(echo $out)"
+fi
+bind1 2>/dev/null
+expect "probe: edu1 binds again after detach" bound "$(bound1)"
+expect "probe: edu1 works after the rebind" "$(fact 6)" "$(edutest fact edu1 6)"
+[ "$expect_mode" = struct_ops ] ||
+	expect_match "probe: the waiting fallback entry detaches" "rc=0" \
+		"$(run_rc drvhook policy detach dev edu1 name test_probe)"
+expect "probe: edu1 has no policy" "" "$(cat /sys/class/drvhook/edu1/policies)"
+# whatever failed above, leave edu1 bound and without policy
+drvhook policy detach dev edu1 name test_probe >/dev/null 2>&1
+[ "$(bound1)" = bound ] || bind1 2>/dev/null

@@ -304,7 +304,7 @@ ptrs=$(echo "$btf" | awk '
 	END {
 		for (id in name) {
 			n = name[id]; gsub(/\047/, "", n)
-			if (kind[id] == "FUNC" && n ~ /^drvhook_(fb_verdict|ctx_write|data_len|data_load|data_store)$/) {
+			if (kind[id] == "FUNC" && n ~ /^drvhook_(fb_verdict|set_[a-z]+_[a-z_]+|data_len|data_load|data_store)$/) {
 				p = ref[id]; r = ref[p]
 				while (kind[r] == "TYPEDEF" || kind[r] == "CONST" || kind[r] == "VOLATILE") r = ref[r]
 				if (kind[r] == "PTR") print "kfunc " n " returns a pointer"
@@ -319,7 +319,7 @@ ptrs=$(echo "$btf" | awk '
 		print "checked " nk " kfuncs " ns " structs"
 	}')
 p_expect "privilege: no kfunc returns and no hook context holds a kernel pointer" \
-	"checked 5 kfuncs 5 structs" "$ptrs"
+	"checked 7 kfuncs 5 structs" "$ptrs"
 mapdump=$(bpftool -j map dump pinned /sys/fs/bpf/drvhook/edu0/keep/link 2>/dev/null; for id in $(bpftool -j map list 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2); do bpftool -j map dump id $id 2>/dev/null; done)
 p_expect "privilege: no map of an attached policy shows a kernel address" "" \
 	"$(echo "$mapdump" | grep -oiE '0xffff[0-9a-f]{12}|"ffff[0-9a-f]{12}"' | head -3)"

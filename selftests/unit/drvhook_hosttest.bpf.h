@@ -7,7 +7,9 @@
  * BPF_PROG_TYPE_SYSCALL program <name>__test that BPF_PROG_TEST_RUN runs
  * on the host kernel: its context is the test's buffer (the plain
  * DRVHOOK_NO_CORE layout of include/drvhook.h), written back after the
- * run. The DMA data kfuncs act on test_data[] in .bss.
+ * run. The DMA data kfuncs act on test_data[] in .bss. No fentry twin:
+ * drvhook_write() is the store, its setter-kfunc call (bpf/drvhook.bpf.h)
+ * is dead code and leaves no extern in the object.
  */
 #ifndef __DRVHOOK_HOSTTEST_BPF_H
 #define __DRVHOOK_HOSTTEST_BPF_H
@@ -48,11 +50,6 @@ static __always_inline int drvhook_data_store(__u32 off, __u64 val)
 	return 0;
 }
 
-/* drvhook_write()'s fallback branch: dead in this build */
-static __always_inline int drvhook_ctx_write(__u32 off, __u32 size, __u64 val)
-{
-	return -22;
-}
 
 #define __DRVHOOK_TWIN(hook, ctx_t, name, ctx)				\
 SEC("syscall")								\

@@ -8,7 +8,10 @@
  * BPF_PROG_TEST_RUN with contexts made here: the policies' real BPF code,
  * their settings set the way the loader sets them (loader/vars.c), their
  * CO-RE reads of the host kernel's task, cred and cgroup structs. The
- * stub is not involved (the guest tests cover it). TAP on stdout.
+ * stub is not involved (the guest tests cover it). And the context writes
+ * of the real objects (build/bpf/) against the stub's contract, the
+ * loader's check (loader/vars.c) with a stand-in for the stub's BTF.
+ * TAP on stdout.
  *
  *	policytest [DIR]	DIR: the host build (default build/bpf-host)
  */
@@ -48,14 +51,22 @@ int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+static char last_fail[1024];
+
 int fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	note(fmt, ap);
+	vsnprintf(last_fail, sizeof(last_fail), fmt, ap);
 	va_end(ap);
+	printf("# %s\n", last_fail);
 	return code;
+}
+
+void fail_detail(const char *line)
+{
+	printf("#   %s\n", line);
 }
 
 int err_code(void)
@@ -542,6 +553,110 @@ static void t_quirks(void)
 	bpf_object__close(obj);
 }
 
+/*
+ * A stand-in for the stub's module BTF: its hooks' fallback attach points
+ * and the setter kfuncs of the fields their contracts let policies write
+ * (kmod/hook_fields.h), or no setter at all (an older stub).
+ */
+static struct btf *fake_stub(bool setters)
+{
+	static const char *const funcs[] = {
+		"drvhook_fb_probe", "drvhook_fb_request", "drvhook_fb_irq",
+		"drvhook_fb_complete", "drvhook_fb_verdict",
+		"drvhook_set_probe_quirks", "drvhook_set_request_arg",
+		"drvhook_set_complete_result",
+	};
+	struct btf *b = btf__new_empty();
+	int i32, u64, proto;
+	unsigned int i;
+
+	if (!b)
+		return NULL;
+	i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	u64 = btf__add_int(b, "long long unsigned int", 8, 0);
+	proto = btf__add_func_proto(b, i32);
+	btf__add_func_param(b, "val", u64);
+	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+		if (setters || strncmp(funcs[i], "drvhook_set_", 12))
+			btf__add_func(b, funcs[i], BTF_FUNC_STATIC, proto);
+	return b;
+}
+
+/* The drvhook_set_* externs of object @path (its BTF as compiled), in @buf. */
+static const char *setter_externs(const char *path, char *buf, size_t len)
+{
+	struct btf *btf = btf__parse_elf(path, NULL);
+	const struct btf_type *t;
+	const char *name;
+	size_t used = 0;
+	int id, n = btf ? btf__type_cnt(btf) : 0;
+
+	snprintf(buf, len, "%s", btf ? "" : "(no BTF)");
+	for (id = 1; id < n; id++) {
+		t = btf__type_by_id(btf, id);
+		name = btf__name_by_offset(btf, t->name_off);
+		if (btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN &&
+		    !strncmp(name, "drvhook_set_", 12) && used < len)
+			used += snprintf(buf + used, len - used, "%s%s", used ? " " : "", name);
+	}
+	btf__free(btf);
+	return buf;
+}
+
+/*
+ * Context writes against the stub's contract (loader/vars.c,
+ * pobj_check_writes()), on the real objects (build/bpf/, next to the host
+ * build): each drvhook_write() of a fentry twin references the setter of
+ * its hook and field only, the shipped policies stay within the contract,
+ * test_badwrite is refused before load, naming the field.
+ */
+static void t_contract(void)
+{
+	static const struct { const char *obj, *setters; } uses[] = {
+		{ "test_basic", "drvhook_set_request_arg drvhook_set_complete_result" },
+		{ "test_double", "drvhook_set_request_arg" },
+		{ "quirks", "drvhook_set_probe_quirks" },
+		{ "fact_guard", "" },
+		{ "test_badwrite", "drvhook_set_request_op" },
+	};
+	static const char *const within[] = {
+		"admission", "checksum", "fact_guard", "irq_coalesce", "quirks",
+		"ratelimit", "test_basic", "test_double", "test_rawwrite",
+	};
+	struct btf *stub = fake_stub(true), *old = fake_stub(false);
+	char objdir[512], path[700], buf[256];
+	unsigned int i;
+	int r;
+
+	snprintf(objdir, sizeof(objdir), "%s/../bpf", dir);
+	ok(stub && old, "contract: a stand-in stub BTF");
+	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", objdir, uses[i].obj);
+		ok(!strcmp(setter_externs(path, buf, sizeof(buf)), uses[i].setters),
+		   "contract: %s references the setters of its writes only: '%s'",
+		   uses[i].obj, uses[i].setters);
+		if (strcmp(buf, uses[i].setters))
+			printf("#   got '%s'\n", buf);
+	}
+	for (i = 0; i < sizeof(within) / sizeof(within[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", objdir, within[i]);
+		snprintf(buf, sizeof(buf), "contract: %s writes within it", within[i]);
+		expect_eq(buf, 0, pobj_check_writes(path, stub));
+	}
+	snprintf(path, sizeof(path), "%s/test_badwrite.bpf.o", objdir);
+	last_fail[0] = '\0';
+	r = pobj_check_writes(path, stub);
+	expect_eq("contract: test_badwrite refused as a verifier-class error (exit 6)",
+		  EXIT_VERIFIER, r);
+	ok(strstr(last_fail, "writes drvhook_request.op: outside the request hook's contract (writable: arg)"),
+	   "contract: the refusal names drvhook_request.op and what request may write");
+	snprintf(path, sizeof(path), "%s/test_basic.bpf.o", objdir);
+	expect_eq("contract: test_basic against a stub without setters: exit 5 (feature)",
+		  EXIT_FEATURE, pobj_check_writes(path, old));
+	btf__free(stub);
+	btf__free(old);
+}
+
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
@@ -559,6 +674,7 @@ int main(int argc, char **argv)
 	t_checksum();
 	t_irq_coalesce();
 	t_quirks();
+	t_contract();
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Hostile test policy: stores to req->op, which the request hook's
+ * contract keeps read-only, directly instead of through drvhook_write().
+ * It needs no setter, so the loader's contract check lets it through and
+ * the kernel refuses it: in struct_ops mode the stub's btf_struct_access
+ * (the verifier), naming the field; in fallback mode the verifier refuses
+ * any store through an fentry argument.
+ */
+#include "drvhook.bpf.h"
+
+SEC("struct_ops/request")
+int BPF_PROG(rawwrite_request, struct drvhook_request *req)
+{
+	req->op = DRVHOOK_OP_PING;
+	return 0;
+}
+
+SEC("fentry/drvhook_fb_request")
+int BPF_PROG(rawwrite_request__fb, struct drvhook_request *req)
+{
+	req->op = DRVHOOK_OP_PING;
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct drvhook_ops test_rawwrite = {
+	.request = (void *)rawwrite_request,
+};
