@@ -58,9 +58,17 @@ $(BUILD)/edutest: selftests/edutest.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
 
-$(BUILD)/edustress: selftests/edustress.c include/drvhook.h
+# edustress links the loader's code (all of loader/ but main.c): its
+# fast storm changes policies with it (selftests/edustorm.c)
+$(BUILD)/libdrvhook-loader.a: loader/*.c loader/*.h include/drvhook.h
+	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) lib
+
+$(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edustress.h \
+	include/drvhook.h $(BUILD)/libdrvhook-loader.a
 	@mkdir -p $(dir $@)
-	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude $< -o $@
+	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude -Iloader \
+		selftests/edustress.c selftests/edustorm.c $(BUILD)/libdrvhook-loader.a \
+		-o $@ -lbpf -lelf -lz -lzstd
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -138,7 +146,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 

@@ -385,18 +385,25 @@ static int unpin_all(const struct pin_info *p)
 	return 0;
 }
 
+/* Detaches struct_ops link @fd (@path names it in errors). */
+int st_link_detach(int fd, const char *path)
+{
+	/* struct_ops links detach since 6.10; before, the last close does */
+	if (bpf_link_detach(fd) && errno != EOPNOTSUPP && errno != EINVAL)
+		return fail_errno(errno, "cannot detach link %s", path);
+	return 0;
+}
+
 static int detach_struct_ops(const struct pin_info *pin)
 {
 	char path[600];
-	int fd, err = 0;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/link", pin->dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return fail_errno(errno, "cannot open pinned link %s", path);
-	/* struct_ops links detach since 6.10; before, the last close does */
-	if (bpf_link_detach(fd) && errno != EOPNOTSUPP && errno != EINVAL)
-		err = fail_errno(errno, "cannot detach link %s", path);
+	err = st_link_detach(fd, path);
 	if (!err)
 		err = unpin_all(pin);
 	close(fd);

@@ -68,6 +68,12 @@ int err_code(void)
 	return code;
 }
 
+/* The failure's message, "" before any. */
+const char *err_message(void)
+{
+	return msg;
+}
+
 void warn(const char *fmt, ...)
 {
 	va_list ap;

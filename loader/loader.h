@@ -40,7 +40,7 @@ enum mode {
 	MODE_FALLBACK,
 };
 
-/* main.c */
+/* common.c (main.c has main()) */
 extern bool json_output;
 extern bool pretty_output;
 extern bool verbose;
@@ -84,6 +84,7 @@ int fail(int code, const char *fmt, ...) __printf(2, 3);
 int fail_errno(int err, const char *fmt, ...) __printf(2, 3);
 void fail_detail(const char *line);
 int err_code(void);
+const char *err_message(void);
 void err_print(void);
 void err_init_libbpf(void);
 void err_reset_libbpf(void);
@@ -233,8 +234,13 @@ void print_done(const char *verb, const char *dev, const char *name,
 		bool has_cookie, __u32 cookie);
 int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 		   bool name_required);
+int st_link_detach(int fd, const char *path);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
+/* replace.c */
+int st_map_set(struct policy_obj *po);
+int st_link_update(struct policy_obj *po, int link_fd,
+		   const struct attach_opts *o);
 int do_replace(int argc, char **argv);
 
 /* device.c, policy.c, stats.c */

@@ -111,13 +111,45 @@ out:
 	return err;
 }
 
+/*
+ * Sets the value of the loaded, not yet attached struct_ops map of @po
+ * (the kernel takes it once: the map can then be attached or put in a
+ * link's place, again and again; edustress fast-storm does).
+ */
+int st_map_set(struct policy_obj *po)
+{
+	__u32 size = 0, zero = 0;
+	void *val = NULL;
+	int err;
+
+	err = build_kern_value(po, &val, &size);
+	if (err)
+		return err;
+	if (bpf_map__value_size(po->st_map) != size)
+		err = fail(EXIT_FAIL, "struct_ops value size %u != map value size %u",
+			   size, bpf_map__value_size(po->st_map));
+	else if (bpf_map_update_elem(bpf_map__fd(po->st_map), &zero, val, 0))
+		err = fail_errno(errno, "cannot set up map '%s'", po->map_name);
+	free(val);
+	return err;
+}
+
+/* Puts the set map of @po in place of the one link @link_fd holds. */
+int st_link_update(struct policy_obj *po, int link_fd,
+		   const struct attach_opts *o)
+{
+	if (!bpf_link_update(link_fd, bpf_map__fd(po->st_map), NULL))
+		return 0;
+	if (errno == EOPNOTSUPP)
+		return fail(EXIT_FEATURE, "struct_ops link update needs Linux 6.4 and a stub with an update op");
+	return attach_error(errno, o->dev, o->name, NULL, "replace");
+}
+
 static int replace_struct_ops(struct policy_obj *po, const struct pin_info *pin,
 			      struct attach_opts *o)
 {
 	char path[600];
-	int link_fd, map_fd, err;
-	__u32 size = 0, zero = 0;
-	void *val = NULL;
+	int link_fd, err;
 
 	snprintf(path, sizeof(path), "%s/link", pin->dir);
 	link_fd = bpf_obj_get(path);
@@ -126,27 +158,8 @@ static int replace_struct_ops(struct policy_obj *po, const struct pin_info *pin,
 				  o->name, path);
 	err = pobj_prepare(po, MODE_STRUCT_OPS, o);
 	err = err ?: pobj_load(po);
-	err = err ?: build_kern_value(po, &val, &size);
-	if (err)
-		goto out;
-	map_fd = bpf_map__fd(po->st_map);
-	if (bpf_map__value_size(po->st_map) != size) {
-		err = fail(EXIT_FAIL, "struct_ops value size %u != map value size %u",
-			   size, bpf_map__value_size(po->st_map));
-		goto out;
-	}
-	if (bpf_map_update_elem(map_fd, &zero, val, 0)) {
-		err = fail_errno(errno, "cannot set up map '%s'", po->map_name);
-		goto out;
-	}
-	if (bpf_link_update(link_fd, map_fd, NULL)) {
-		if (errno == EOPNOTSUPP)
-			err = fail(EXIT_FEATURE, "struct_ops link update needs Linux 6.4 and a stub with an update op");
-		else
-			err = attach_error(errno, o->dev, o->name, NULL, "replace");
-	}
-out:
-	free(val);
+	err = err ?: st_map_set(po);
+	err = err ?: st_link_update(po, link_fd, o);
 	close(link_fd);
 	return err;
 }

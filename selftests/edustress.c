@@ -13,6 +13,13 @@
  *	the policies before and after the commands that did. Every request
  *	is counted at submission and at completion, and against the stub's
  *	own counters.
+ *   edustress fast-storm DEV PROCS CYCLES [mode struct_ops|fallback]
+ *	The same storm and checks at full size: each object loaded once,
+ *	the changes made in this process with the loader's own code
+ *	(edustorm.c says how).
+ *   edustress sleepable DEV
+ *	A sleepable struct_ops program, loaded past the loader's checks:
+ *	the stub must refuse it (edustorm.c).
  *   edustress inflight DEV PROCS READYFILE EXPECT
  *	PROCS processes submit factorials until one fails (hot-unplug,
  *	unbind); READYFILE is created once each has completed some. EXPECT:
@@ -56,7 +63,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "drvhook.h"
+#include "edustress.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON	38
@@ -65,9 +72,9 @@
 #define CAP_BPF		39
 #endif
 
-static const char *bpfdir = "/drvhook/bpf";
+const char *bpfdir = "/drvhook/bpf";
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -121,23 +128,6 @@ static void *shared_alloc(size_t size)
 
 /* ---- storm -------------------------------------------------------- */
 
-enum { ST_DEFAULT, ST_BASIC, ST_DOUBLE };
-#define HIST	(1 << 16)
-#define MAXPROCS 16
-
-struct worker {
-	uint64_t submitted, completed, exact, transition, bad, errors;
-	uint64_t bad_n, bad_out, bad_s1, bad_s2;
-	int bad_err;
-};
-
-struct storm {
-	uint64_t seq;		/* odd while a loader command runs */
-	int stop;
-	unsigned char state[HIST];	/* state after command seq/2 */
-	struct worker w[MAXPROCS];
-};
-
 static uint64_t expect_of(int state, uint64_t n)
 {
 	switch (state) {
@@ -166,10 +156,15 @@ static void storm_worker(struct storm *s, int id, const char *dev)
 		err = ioctl(fd, EDU_IOC_FACT, &f) ? errno : 0;
 		__atomic_add_fetch(&w->completed, 1, __ATOMIC_SEQ_CST);
 		s2 = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
+		if (s1 == s2 && !(s1 & 1))
+			__atomic_store_n(&w->seen, s1, __ATOMIC_SEQ_CST);
 		if (err) {
-			w->errors++;
-			if (!w->bad_err)
+			if (!w->errors++) {
 				w->bad_err = err;
+				w->err_s1 = s1;
+				w->err_s2 = s2;
+				w->err_t = now();
+			}
 			continue;
 		}
 		if (s1 == s2 && !(s1 & 1)) {
@@ -190,20 +185,110 @@ static void storm_worker(struct storm *s, int id, const char *dev)
 	close(fd);
 }
 
-/* Waits until each worker has had 2 requests answered since now. */
-static void storm_settle(struct storm *s, int procs)
+/*
+ * Waits until s->settle workers have had a request answered that they
+ * submitted in the current state: each state is checked exactly.
+ */
+static void storm_settle(struct storm *s)
 {
-	uint64_t base[MAXPROCS];
-	int p, all;
+	uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
+	int p, n;
 
-	for (p = 0; p < procs; p++)
-		base[p] = __atomic_load_n(&s->w[p].completed, __ATOMIC_SEQ_CST);
 	do {
-		usleep(2000);
-		for (all = 1, p = 0; p < procs; p++)
-			all &= __atomic_load_n(&s->w[p].completed, __ATOMIC_SEQ_CST) >=
-			       base[p] + 2;
-	} while (!all);
+		usleep(500);
+		for (n = 0, p = 0; p < s->procs; p++)
+			n += __atomic_load_n(&s->w[p].seen, __ATOMIC_SEQ_CST) == seq;
+	} while (n < s->settle);
+}
+
+struct storm *storm_start(const char *dev, int procs)
+{
+	struct storm *s;
+	int p;
+
+	if (procs < 1 || procs > MAXPROCS)
+		return NULL;
+	s = shared_alloc(sizeof(*s));
+	s->procs = s->settle = procs;
+	if (dev_status(dev, &s->st0)) {
+		printf("error status: %s\n", strerror(errno));
+		return NULL;
+	}
+	s->state[0] = ST_DEFAULT;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fflush(stdout);
+	for (p = 0; p < procs; p++) {
+		if (!fork()) {
+			storm_worker(s, p, dev);
+			_exit(0);
+		}
+	}
+	s->t0 = now();
+	return s;
+}
+
+void storm_change_begin(struct storm *s, int next)
+{
+	/* the state to expect once this change is done */
+	s->state[(s->seq / 2 + 1) % HIST] = next;
+	__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
+}
+
+void storm_change_end(struct storm *s)
+{
+	__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
+	/* every worker checks requests in the new state exactly */
+	storm_settle(s);
+}
+
+int storm_finish(struct storm *s, const char *dev, const char *what,
+		 long cycles, long ops, int faults, const char *extra)
+{
+	uint64_t sub = 0, cpl = 0, exact = 0, trans = 0, bad = 0, errs = 0;
+	struct edu_status st1;
+	int p;
+
+	__atomic_store_n(&s->stop, 1, __ATOMIC_SEQ_CST);
+	while (wait(NULL) > 0)
+		;
+	if (dev_status(dev, &st1))
+		return printf("error status: %s\n", strerror(errno)), 1;
+	for (p = 0; p < s->procs; p++) {
+		struct worker *w = &s->w[p];
+
+		sub += w->submitted;
+		cpl += w->completed;
+		exact += w->exact;
+		trans += w->transition;
+		bad += w->bad;
+		errs += w->errors;
+		if (w->bad)
+			printf("# worker %d: %llu bad, first: fact %llu -> %llu (seq %llu..%llu)\n",
+			       p, (unsigned long long)w->bad,
+			       (unsigned long long)w->bad_n,
+			       (unsigned long long)w->bad_out,
+			       (unsigned long long)w->bad_s1,
+			       (unsigned long long)w->bad_s2);
+		if (w->errors)
+			printf("# worker %d: %llu errors, first: %s (seq %llu..%llu, at %.1f s)\n",
+			       p, (unsigned long long)w->errors,
+			       strerror(w->bad_err), (unsigned long long)w->err_s1,
+			       (unsigned long long)w->err_s2, w->err_t - s->t0);
+	}
+	printf("# stub counted requests=%llu completions=%llu\n",
+	       (unsigned long long)(st1.requests - s->st0.requests),
+	       (unsigned long long)(st1.completions - s->st0.completions));
+	/* lost: submitted but never completed, by our count or the stub's */
+	printf("%s cycles=%ld ops=%ld submitted=%llu completed=%llu exact=%llu transition=%llu bad=%llu errors=%llu lost=%llu stub_requests=%llu stub_lost=%llu faults=%d secs=%.1f%s%s\n",
+	       what, cycles, ops, (unsigned long long)sub,
+	       (unsigned long long)cpl, (unsigned long long)exact,
+	       (unsigned long long)trans, (unsigned long long)bad,
+	       (unsigned long long)errs, (unsigned long long)(sub - cpl),
+	       (unsigned long long)(st1.requests - s->st0.requests),
+	       (unsigned long long)((st1.requests - s->st0.requests) -
+				    (st1.completions - s->st0.completions)),
+	       faults, now() - s->t0, extra ? " " : "", extra ?: "");
+	return 0;
 }
 
 /* Runs the loader: 0 on success, else its exit status (its output shown). */
@@ -242,32 +327,22 @@ static int loader(char *const argv[])
 	return status;
 }
 
+/* The storm through the loader CLI: 3 commands per cycle. */
 static int cmd_storm(const char *dev, int procs, long cycles, int nextra,
 		     char **extra)
 {
-	struct storm *s = shared_alloc(sizeof(*s));
 	char obj_basic[256], obj_double[256], *argv[32];
-	struct edu_status st0, st1;
-	uint64_t sub = 0, cpl = 0, exact = 0, trans = 0, bad = 0, errs = 0;
 	long c, every = cycles >= 20 ? cycles / 10 : 1;
 	int p, op, faults = 0, rc, i;
-	double t0;
+	struct storm *s;
 
-	if (procs < 1 || procs > MAXPROCS || nextra > 8)
+	if (nextra > 8)
 		return 2;
 	snprintf(obj_basic, sizeof(obj_basic), "%s/test_basic.bpf.o", bpfdir);
 	snprintf(obj_double, sizeof(obj_double), "%s/test_double.bpf.o", bpfdir);
-	if (dev_status(dev, &st0))
-		return printf("error status: %s\n", strerror(errno)), 1;
-	s->state[0] = ST_DEFAULT;
-	for (p = 0; p < procs; p++) {
-		if (!fork()) {
-			storm_worker(s, p, dev);
-			_exit(0);
-		}
-	}
-	t0 = now();
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	s = storm_start(dev, procs);
+	if (!s)
+		return 1;
 	for (c = 0; c < cycles && !faults; c++) {
 		for (op = 0; op < 3 && !faults; op++) {
 			int next;
@@ -306,58 +381,17 @@ static int cmd_storm(const char *dev, int procs, long cycles, int nextra,
 				break;
 			}
 			argv[i] = NULL;
-			/* the state to expect once this command has run */
-			s->state[(s->seq / 2 + 1) % HIST] = next;
-			__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
+			storm_change_begin(s, next);
 			rc = loader(argv);
-			__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
 			if (rc)
 				faults++;
-			/* every worker checks requests in the new state exactly */
-			storm_settle(s, procs);
+			storm_change_end(s);
 		}
 		if ((c + 1) % every == 0)
-			printf("# storm %ld/%ld cycles, %.1f s\n", c + 1, cycles, now() - t0);
+			printf("# storm %ld/%ld cycles, %.1f s\n", c + 1, cycles,
+			       now() - s->t0);
 	}
-	__atomic_store_n(&s->stop, 1, __ATOMIC_SEQ_CST);
-	while (wait(NULL) > 0)
-		;
-	if (dev_status(dev, &st1))
-		return printf("error status: %s\n", strerror(errno)), 1;
-	for (p = 0; p < procs; p++) {
-		struct worker *w = &s->w[p];
-
-		sub += w->submitted;
-		cpl += w->completed;
-		exact += w->exact;
-		trans += w->transition;
-		bad += w->bad;
-		errs += w->errors;
-		if (w->bad)
-			printf("# worker %d: %llu bad, first: fact %llu -> %llu (seq %llu..%llu)\n",
-			       p, (unsigned long long)w->bad,
-			       (unsigned long long)w->bad_n,
-			       (unsigned long long)w->bad_out,
-			       (unsigned long long)w->bad_s1,
-			       (unsigned long long)w->bad_s2);
-		if (w->errors)
-			printf("# worker %d: %llu errors, first: %s\n", p,
-			       (unsigned long long)w->errors, strerror(w->bad_err));
-	}
-	printf("# stub counted requests=%llu completions=%llu\n",
-	       (unsigned long long)(st1.requests - st0.requests),
-	       (unsigned long long)(st1.completions - st0.completions));
-	/* lost: submitted but never completed, by our count or the stub's */
-	printf("storm cycles=%ld ops=%ld submitted=%llu completed=%llu exact=%llu transition=%llu bad=%llu errors=%llu lost=%llu stub_requests=%llu stub_lost=%llu faults=%d secs=%.1f\n",
-	       c, c * 3, (unsigned long long)sub, (unsigned long long)cpl,
-	       (unsigned long long)exact, (unsigned long long)trans,
-	       (unsigned long long)bad, (unsigned long long)errs,
-	       (unsigned long long)(sub - cpl),
-	       (unsigned long long)(st1.requests - st0.requests),
-	       (unsigned long long)((st1.requests - st0.requests) -
-				    (st1.completions - st0.completions)),
-	       faults, now() - t0);
-	return 0;
+	return storm_finish(s, dev, "storm", c, c * 3, faults, NULL);
 }
 
 /* ---- in flight at removal ----------------------------------------- */
@@ -1055,6 +1089,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "storm") && argc >= 5)
 		return cmd_storm(argv[2], atoi(argv[3]), atol(argv[4]),
 				 argc - 5, argv + 5);
+	if (!strcmp(cmd, "fast-storm") && argc >= 5)
+		return cmd_fast_storm(argv[2], atoi(argv[3]), atol(argv[4]),
+				      argc - 5, argv + 5);
+	if (!strcmp(cmd, "sleepable") && argc == 3)
+		return cmd_sleepable(argv[2]);
 	if (!strcmp(cmd, "inflight") && argc == 6)
 		return cmd_inflight(argv[2], atoi(argv[3]), argv[4], argv[5]);
 	if (!strcmp(cmd, "fuzz") && argc == 5)
@@ -1069,6 +1108,8 @@ int main(int argc, char **argv)
 		return cmd_caps(argv[2], argv + 3);
 	fprintf(stderr,
 		"usage: edustress storm DEV PROCS CYCLES [attach args...]\n"
+		"       edustress fast-storm DEV PROCS CYCLES [mode struct_ops|fallback]\n"
+		"       edustress sleepable DEV\n"
 		"       edustress inflight DEV PROCS READYFILE basic|default\n"
 		"       edustress fuzz DEV SEED COUNT\n"
 		"       edustress mangle IN OUT SEED truncate|tail|flip\n"

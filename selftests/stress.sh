@@ -1,22 +1,28 @@
 #!/bin/bash
 # make stress: the reliability suite (issue #6) at full size, on every
-# kernel of the matrix: the guest groups stress (storm, reload, fuzz,
+# kernel of the matrix: the guest groups stress (storm, storm-cli, reload, fuzz,
 # hostile, privilege: selftests/guest/t_stress.sh) and hotplug
 # (t_hotplug.sh, the host driving QMP: selftests/hotplug-host.sh).
 #
 #   STRESS_KERNELS="bookworm trixie trixie-backports"   suites (default all)
-#   STRESS_MODES="auto forced-fallback"  modes (default auto; forced-fallback
+#   STRESS_MODES="auto forced-fallback"  modes (default both; forced-fallback
 #                   only where auto is struct_ops)
 #   STRESS_JOBS=N   guests booted at once (default 1)
-#   STRESS_STORM=N  storm cycles (default 60: ~4 s each in TCG, see README)
+#   STRESS_STORM=N  storm cycles (edustress fast-storm; default 10000)
+#   STRESS_STORM_LINKS=N  of those, in fallback mode, the cycles that
+#                   attach and detach the fentry links too, as the loader
+#                   does (default 100: 6 trampoline rewrites a cycle, 1-2 s
+#                   in TCG; the others keep the links attached)
+#   STRESS_STORM_CLI=N  storm cycles through the loader CLI (edustress
+#                   storm; default 20: ~5 s each in TCG, see README)
 #   STRESS_RELOADS=N STRESS_HOTPLUG=N STRESS_FUZZ=N STRESS_MANGLES=N
 #                   (defaults 100, 100, 100000, 20)
 #   STRESS_SEED=N   fuzz/mangle seed (default random; printed)
 #   STRESS_OUT=dir  results (default build/stress)
 #   STRESS_TIMEOUT=S per guest (default 7200)
 #   STRESS_DEBUG=1  also run the suite, at smaller sizes (STRESS_DEBUG_SIZES,
-#                   default "storm=5 reloads=10 hotplug=10 fuzz=10000
-#                   mangles=3"), on the debug kernel (scripts/debug-kernel.sh:
+#                   default "storm=500 storm_links=20 storm_cli=3 reloads=10
+#                   hotplug=10 fuzz=10000 mangles=3"), on the debug kernel (scripts/debug-kernel.sh:
 #                   KASAN, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP; built once and
 #                   cached, hours on 2 cores). Default 0 until that build
 #                   has been seen through once; the run says it skipped it.
@@ -32,15 +38,17 @@ S=$repo/scripts
 out=${STRESS_OUT:-$repo/build/stress}
 kernels=${STRESS_KERNELS:-$ALL_SUITES}
 seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-storm=${STRESS_STORM:-60} reloads=${STRESS_RELOADS:-100} hotplug=${STRESS_HOTPLUG:-100}
+storm=${STRESS_STORM:-10000} storm_links=${STRESS_STORM_LINKS:-100}
+storm_cli=${STRESS_STORM_CLI:-20} reloads=${STRESS_RELOADS:-100} hotplug=${STRESS_HOTPLUG:-100}
 fuzz=${STRESS_FUZZ:-100000} mangles=${STRESS_MANGLES:-20}
 jobs=${STRESS_JOBS:-1}
 t_all=$(now)
 
 rm -rf "$out"; mkdir -p "$out"
 make -s -C "$repo" all || die "build failed"
-echo "stress: seed=$seed storm=$storm reloads=$reloads hotplug=$hotplug fuzz=$fuzz mangles=$mangles" \
-	"kernels='$kernels' modes='${STRESS_MODES:-auto}'"
+modes=${STRESS_MODES:-auto forced-fallback}
+echo "stress: seed=$seed storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads" \
+	"hotplug=$hotplug fuzz=$fuzz mangles=$mangles kernels='$kernels' modes='$modes'"
 
 payload=$out/payload
 mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
@@ -53,11 +61,12 @@ cp "$repo"/selftests/guest/* "$payload/tests/"
 run_one() {
 	local suite=$1 mode=$2 dbg=${3:-} log=$out/$1-$2${3:+-debug} ap rc=0 vmpid hppid t0 f
 	local ko=$repo/build/kmod/$suite/plain/drvhook.ko sizes bz=
-	sizes="storm=$storm reloads=$reloads fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
+	sizes="storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads"
+	sizes="$sizes fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
 	if [ -n "$dbg" ]; then
 		ko=$out/debug-src/kmod/drvhook.ko
 		bz=$("$S/debug-kernel.sh" path bzimage)
-		sizes=${STRESS_DEBUG_SIZES:-"storm=5 reloads=10 hotplug=10 fuzz=10000 mangles=3"}
+		sizes=${STRESS_DEBUG_SIZES:-"storm=500 storm_links=20 storm_cli=3 reloads=10 hotplug=10 fuzz=10000 mangles=3"}
 	fi
 	mkdir -p "$log/root/drvhook"
 	cp "$ko" "$log/root/drvhook/"
@@ -96,7 +105,7 @@ done
 
 runs=() debug_failed=0
 for suite in $kernels; do
-	for mode in ${STRESS_MODES:-auto}; do
+	for mode in $modes; do
 		[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
 		runs+=("$suite $mode")
 	done
@@ -154,7 +163,7 @@ for r in "${runs[@]}"; do
 		scen+=("{\"name\":\"$name\",\"held\":$(g held),\"faults\":$(g faults),\"inputs\":$(g inputs),\"lost\":$(g lost),\"secs\":$(g secs),\"details\":\"$det\"}")
 		seen="$seen $name"
 	done < <(grep -aE '^# STRESS ' "$log/console.log" 2>/dev/null)
-	for want in storm reload fuzz hostile privilege hotplug; do
+	for want in storm storm-cli reload fuzz hostile privilege hotplug; do
 		case " $seen " in *" $want "*) ;; *)
 			echo "$suite $mode: scenario $want did not report"; failed=$((failed + 1)) ;;
 		esac
@@ -171,7 +180,7 @@ for r in "${runs[@]}"; do
 done
 join() { local IFS=,; echo "$*"; }
 cat >"$out/summary.json" <<EOF
-{"seed":$seed,"sizes":{"storm":$storm,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles},"kernels":[$(join "${entries[@]}")],"failed":$failed,"secs":$(elapsed "$t_all")}
+{"seed":$seed,"sizes":{"storm":$storm,"storm_links":$storm_links,"storm_cli":$storm_cli,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles},"kernels":[$(join "${entries[@]}")],"failed":$failed,"secs":$(elapsed "$t_all")}
 EOF
 python3 -m json.tool "$out/summary.json" >/dev/null || { echo "summary.json is not JSON"; failed=$((failed + 1)); }
 echo "stress: $(elapsed "$t_all") s, $failed failures; $out/summary.json"

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What edustress.c shares with edustorm.c: the storm's submitters and
+ * their outcome checks, whichever tool changes the policy in force.
+ */
+#ifndef EDUSTRESS_H
+#define EDUSTRESS_H
+
+#include <stdint.h>
+#include "drvhook.h"
+
+/* the policy in force: a FACT n request answers ... */
+enum {
+	ST_DEFAULT,	/* n! */
+	ST_BASIC,	/* test_basic: (n+1)! */
+	ST_DOUBLE,	/* test_double: (2n)! */
+};
+#define HIST	(1 << 16)
+#define MAXPROCS 16
+
+struct worker {
+	uint64_t submitted, completed, exact, transition, bad, errors;
+	uint64_t bad_n, bad_out, bad_s1, bad_s2;
+	int bad_err;		/* the first error, its changes and time */
+	uint64_t err_s1, err_s2;
+	double err_t;
+	uint64_t seen;		/* seq of its last request within one state */
+};
+
+/* shared with the submitting processes */
+struct storm {
+	uint64_t seq;		/* odd while a policy change runs */
+	int stop;
+	int procs;
+	int settle;		/* processes that check each state exactly */
+	unsigned char state[HIST];	/* state after change seq/2 */
+	struct worker w[MAXPROCS];
+	struct edu_status st0;
+	double t0;
+};
+
+extern const char *bpfdir;
+
+double now(void);
+/*
+ * Starts @procs processes submitting factorials on @dev, checking each
+ * outcome against the states the changes below announce. NULL on error.
+ */
+struct storm *storm_start(const char *dev, int procs);
+/* Announces a policy change that leaves @next in force, ... */
+void storm_change_begin(struct storm *s, int next);
+/*
+ * ... and its end: returns once s->settle processes (default: all) had a
+ * request answered that they submitted after the change (checked
+ * exactly against @next).
+ */
+void storm_change_end(struct storm *s);
+/*
+ * Stops the processes and prints the result line:
+ * "<what> cycles=C ops=O submitted= completed= exact= transition= bad=
+ * errors= lost= stub_requests= stub_lost= faults= secs=[ <extra>]".
+ */
+int storm_finish(struct storm *s, const char *dev, const char *what,
+		 long cycles, long ops, int faults, const char *extra);
+
+/* edustorm.c */
+int cmd_fast_storm(const char *dev, int procs, long cycles, int argc,
+		   char **argv);
+int cmd_sleepable(const char *dev);
+
+#endif
