@@ -136,25 +136,24 @@ expect "fuzz: edu0 still computes (fact 5)" 120 "$(edutest fact edu0 5)"
 expect "fuzz: edu0 DMA still round-trips" same "$(edutest dma edu0 11)"
 # A device takes at most 15 policies, so that its sysfs policies listing
 # (what the loader reads) fits a page: the fuzzer's 57 entries once hid 3.
-n=0 bad=""
-while [ $n -lt 15 ]; do
-	n=$((n + 1))
-	r=$(edustress fb edu1 attach many$n)
-	[ "$r" = ok ] || bad="$bad many$n:$r"
-done
-expect "fuzz: 15 fallback entries fit on edu1" "" "$bad"
+# fb_many attach|detach: that, for fallback entries many1..many15 of edu1;
+# prints the ones that failed, with why
+fb_many() {
+	local i=0 r bad=""
+	while [ $i -lt 15 ]; do
+		i=$((i + 1))
+		r=$(edustress fb edu1 "$1" many$i)
+		[ "$r" = ok ] || bad="$bad many$i:$r"
+	done
+	echo "$bad"
+}
+expect "fuzz: 15 fallback entries fit on edu1" "" "$(fb_many attach)"
 expect "fuzz: the 16th is refused (ENOSPC)" "No space left on device" "$(edustress fb edu1 attach many16)"
 expect "fuzz: the policies listing shows all 15" 15 "$(wc -l </sys/class/drvhook/edu1/policies)"
 out=$(run_rc attach test_double edu1)
 expect_match "fuzz: the loader says a full device is full (exit 1, ENOSPC)" "most a device takes.*rc=1" \
 	"$(echo $out)"
-n=0 bad=""
-while [ $n -lt 15 ]; do
-	n=$((n + 1))
-	r=$(edustress fb edu1 detach many$n)
-	[ "$r" = ok ] || bad="$bad many$n:$r"
-done
-expect "fuzz: and all 15 detach" " " "$bad $(policies edu1)"
+expect "fuzz: and all 15 detach" " " "$(fb_many detach) $(policies edu1)"
 # A factorial the device needs seconds for times out (or completes); the
 # requests after it get EBUSY while the device still computes, then their
 # own result: never the stale one (it was: 0 for fact 5).
