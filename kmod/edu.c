@@ -438,11 +438,33 @@ static int edu_setup_irq(struct edu *edu)
 	return 0;
 }
 
+/*
+ * QEMU's edu raises the factorial interrupt from its compute thread, under
+ * QEMU's global lock, and its unplug joins that thread holding the same
+ * lock: a thread still on its way to raise an interrupt deadlocks QEMU.
+ * So, before letting go: no interrupt on completion any more, and the
+ * thread past any it had decided on (it has taken up a new, trivial input).
+ * A computation that outlasts the poll sees the cleared bit itself.
+ */
+static void edu_quiesce(struct edu *edu)
+{
+	void __iomem *status = edu->mmio + EDU_REG_STATUS;
+	u32 v;
+
+	writel(0, status);
+	if (readl_poll_timeout(status, v, !(v & EDU_STATUS_COMPUTING),
+			       10, EDU_TIMEOUT_MS * 1000))
+		return;
+	writel(1, edu->mmio + EDU_REG_FACT);
+	readl_poll_timeout(status, v, !(v & EDU_STATUS_COMPUTING),
+			   10, EDU_TIMEOUT_MS * 1000);
+}
+
 static void edu_free_irq(struct edu *edu)
 {
 	if (!edu->irq_mode)
 		return;
-	writel(0, edu->mmio + EDU_REG_STATUS);
+	edu_quiesce(edu);
 	free_irq(edu->irq, edu);
 	pci_free_irq_vectors(edu->pdev);
 }
