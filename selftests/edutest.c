@@ -26,6 +26,9 @@
  *                                  "differ", then the data's sum and xor of
  *                                  64-bit little-endian words (a partial
  *                                  last word zero-padded), in decimal
+ *   edutest reg PCI OFFSET         a 32-bit register of the device's BAR 0,
+ *                                  through sysfs (PCI: 0000:00:04.0; for a
+ *                                  device no driver holds)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "drvhook.h"
@@ -225,6 +229,25 @@ static int cmd_dmasum(int fd, unsigned int seed, unsigned int len)
 	return 0;
 }
 
+static int cmd_reg(const char *pci, unsigned long off)
+{
+	char path[96];
+	volatile uint32_t *bar;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", pci);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		return printf("error %s\n", errname(errno)), 0;
+	bar = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED || off > 4096 - 4 || off % 4)
+		return printf("error %s\n", bar == MAP_FAILED ? errname(errno) : "offset"), 0;
+	printf("%#x\n", bar[off / 4]);
+	munmap((void *)bar, 4096);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -236,6 +259,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "load"))
 		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(cmd, "reg"))
+		return argc < 4 ? 2 : cmd_reg(argv[2], strtoul(argv[3], NULL, 0));
 	if (!strcmp(cmd, "open")) {
 		char path[64];
 

@@ -15,6 +15,12 @@ echo "$pci0" >$drv/unbind
 wait
 [ -e /sys/class/drvhook/edu0 ] && not_ok "unbind removes edu0" || ok "unbind removes edu0"
 expect "requests in flight at unbind end with ENODEV" "error ENODEV" "$(cat /tmp/inflight)"
+# Left idle: QEMU's edu deadlocks an unplug while its compute thread waits
+# to raise an interrupt. Status 0: no completion interrupt, nothing
+# computing; factorial register 1: the thread took up the stub's last,
+# trivial input, so it is past any interrupt of the requests before.
+expect "unbound edu0 left idle (status, factorial register)" "0 0x1" \
+	"$(($(edutest reg "$pci0" 0x20))) $(edutest reg "$pci0" 0x08)"
 [ -e /sys/fs/bpf/drvhook/edu0/test_basic ] && ok "policy stays pinned while edu0 is unbound" ||
 	not_ok "policy stays pinned while edu0 is unbound"
 
