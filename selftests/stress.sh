@@ -175,6 +175,8 @@ for r in "${runs[@]}"; do
 	100) splats=1; failed=$((failed + 1)); echo "$suite $mode: kernel splat:"; sed 's/^/  /' "$log/vm.err" | grep -E 'WARNING|BUG|KASAN|lockdep|Oops' | head -5 ;;
 	*) failed=$((failed + 1)); echo "$suite $mode: guest failed (vm.sh exit $rc; $log/console.log)" ;;
 	esac
+	grep -aq 'Oops: int3' "$log/console.log" 2>/dev/null &&
+		echo "  $suite $mode: 'Oops: int3': see README, Emulator defects (stale int3 after text patching)"
 	[ "$f" = 0 ] || { failed=$((failed + f)); echo "$tap" | grep '^not ok' | sed "s/^/  $suite $mode: /"; }
 	echo "$tap" | grep '# SKIP' | sed "s/^ok [0-9]* - /  $suite $mode skip: /"
 	entries+=("{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"vm_exit\":\"$rc\",\"secs\":$secs,\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats,\"scenarios\":[$(IFS=,; echo "${scen[*]}")]}")
