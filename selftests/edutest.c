@@ -240,10 +240,14 @@ static int cmd_reg(const char *pci, unsigned long off)
 	if (fd < 0)
 		return printf("error %s\n", errname(errno)), 0;
 	bar = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED || off > 4096 - 4 || off % 4)
-		return printf("error %s\n", bar == MAP_FAILED ? errname(errno) : "offset"), 0;
-	printf("%#x\n", bar[off / 4]);
-	munmap((void *)bar, 4096);
+	if (bar == MAP_FAILED)
+		printf("error %s\n", errname(errno));
+	else if (off > 4096 - 4 || off % 4)
+		printf("error offset\n");
+	else
+		printf("%#x\n", bar[off / 4]);
+	if (bar != MAP_FAILED)
+		munmap((void *)bar, 4096);
 	close(fd);
 	return 0;
 }
@@ -254,7 +258,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ...\n");
+		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n");
 		return 2;
 	}
 	if (!strcmp(cmd, "load"))
