@@ -8,15 +8,15 @@
 #   # POKE toggles=N secs=S
 
 POKE_N=$(param poke); POKE_N=${POKE_N:-3000}
-T=/sys/kernel/tracing
-mountpoint -q $T || mount -t tracefs nodev $T
-echo __x64_sys_ioctl >$T/set_ftrace_filter
+TR=/sys/kernel/tracing
+mountpoint -q $TR || mount -t tracefs nodev $TR
+echo __x64_sys_ioctl >$TR/set_ftrace_filter
 for p in 1 2 3 4; do edutest pings edu0 2000000000 >/dev/null 2>&1 & done
 t0=$(cut -d' ' -f1 /proc/uptime)
 i=0
 while [ $i -lt "$POKE_N" ]; do
-	echo function >$T/current_tracer
-	echo nop >$T/current_tracer
+	echo function >$TR/current_tracer
+	echo nop >$TR/current_tracer
 	i=$((i + 1))
 	[ $((i % 200)) = 0 ] && echo "# poke $i"
 done
