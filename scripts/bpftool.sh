@@ -73,7 +73,7 @@ srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb 2>/dev/null || true)
 if [ -z "$srcdeb" ]; then
 	log "bpftool: downloading $srcpkg=$ver"
 	suite_apt_init "$suite"
-	sapt_get "$suite" update >&2 || log "bpftool: index refresh failed, using the cached index"
+	sapt_update "$suite" >&2 || log "bpftool: index refresh failed, using the cached index"
 	(cd "$kver_dir/debs" && sapt_get "$suite" download "$srcpkg=$ver" >&2)
 	srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb)
 fi

@@ -44,15 +44,11 @@ done)
 extra=$(for d in $hdr_debs; do dpkg-deb -f "$d" Depends; done | tr ',' '\n' |
 	sed 's/|.*//; s/(.*//; s/ //g' | grep -v '^linux-' | sort -u)
 pkgs=$(echo $pkgs $extra | tr ' ' '\n' | sort -u | tr '\n' ',')
-mirror=$(apt_mirror)
-sources=()
-for s in $(suite_apt_suites "$suite"); do
-	sources+=("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main")
-done
+mapfile -t sources < <(apt_sources "$suite")
 
 tmp=$root.tmp
 rm -rf "$tmp"
-log "$suite: creating build root for kernel $ver"
+log "$suite: creating build root for kernel $ver (sources: check-valid-until=no, signatures checked)"
 mmdebstrap --quiet --mode=root --variant=minbase --architectures=amd64 \
 	--include="${pkgs%,}" \
 	--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \

@@ -48,7 +48,7 @@ srcver=${ver%%-*}; srcmm=$(echo "$srcver" | cut -d. -f1,2)
 pkg=linux-source-$srcmm
 if [ ! -d "$base/tree/kernel" ]; then
 	suite_apt_init trixie
-	sapt_get trixie update >&2 || log "debug kernel: index refresh failed, using the cached index"
+	sapt_update trixie >&2 || log "debug kernel: index refresh failed, using the cached index"
 	log "debug kernel: downloading $pkg=$ver"
 	(cd "$base" && sapt_get trixie download "$pkg=$ver" >&2)
 	rm -rf "$base/x"; mkdir -p "$base/x"

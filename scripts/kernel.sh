@@ -69,6 +69,7 @@ resolve() {
 	else
 		touch "$stamp"
 	fi
+	apt_expired "$(suite_apt_dir "$suite")/state/lists"
 	ver=$(meta_version "$suite" linux-image-amd64 "$suite")
 	[ -n "$ver" ] || die "$suite: no linux-image-amd64 in $suite"
 	[ "$(meta_version "$suite" linux-headers-amd64 "$suite")" = "$ver" ] ||

@@ -71,19 +71,49 @@ suite_apt_opts() {
 		-o "Acquire::Languages=none" -o "APT::Sandbox::User=root"
 }
 
+# apt_sources SUITE: the sources.list lines of SUITE's apt suites, for the
+# private views and the build roots. The mirror can be a snapshot whose
+# Release files are past their Valid-Until (sid's since 2026-11-06, the
+# backports suites' from 2026-12-07): check-valid-until=no accepts them;
+# the signatures are still checked (signed-by).
+apt_sources() {
+	local s mirror; mirror=$(apt_mirror)
+	for s in $(suite_apt_suites "$1"); do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg check-valid-until=no] $mirror $s main"
+	done
+}
+
+# apt_expired LISTSDIR: log each Release file under LISTSDIR that is past
+# its Valid-Until (accepted: see apt_sources).
+apt_expired() {
+	local f until
+	for f in "$1"/*_InRelease "$1"/*_Release; do
+		[ -f "$f" ] || continue
+		until=$(sed -n 's/^Valid-Until: //p' "$f" | head -1)
+		[ -n "$until" ] || continue
+		[ "$(date -d "$until" +%s 2>/dev/null || echo 0)" -lt "$(date +%s)" ] || continue
+		log "$(sed -n 's/^Suite: //p' "$f" | head -1): Release file expired on $until;" \
+			"accepted (check-valid-until=no), signatures still checked"
+	done
+}
+
 # Write the private sources for suite $1 (mirror from apt_mirror).
 suite_apt_init() {
-	local d s mirror; d=$(suite_apt_dir "$1"); mirror=$(apt_mirror)
+	local d; d=$(suite_apt_dir "$1")
 	mkdir -p "$d/sources.list.d" "$d/preferences.d" "$d/state/lists/partial" \
 		"$d/cache/archives/partial"
 	: >"$d/status"; : >"$d/preferences"
-	for s in $(suite_apt_suites "$1"); do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main"
-	done >"$d/sources.list"
+	apt_sources "$1" >"$d/sources.list"
 }
 
 # Run apt-get / apt-cache against suite $1's private view.
 sapt_get() { local s=$1; shift; mapfile -t o < <(suite_apt_opts "$s"); apt-get -q "${o[@]}" "$@"; }
+# sapt_update SUITE [APT-OPTIONS]: refresh SUITE's private index, logging
+# expired Release files
+sapt_update() {
+	local s=$1; shift
+	sapt_get "$s" "$@" update && apt_expired "$(suite_apt_dir "$s")/state/lists"
+}
 sapt_cache() { local s=$1; shift; mapfile -t o < <(suite_apt_opts "$s"); apt-cache "${o[@]}" "$@"; }
 
 # Time helper: `t0=$(now)`, later `elapsed $t0` prints seconds.

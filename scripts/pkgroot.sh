@@ -42,6 +42,9 @@ log "$suite: deriving $(basename "$root") from $(basename "$base"): $pkgs"
 )
 rm -f "$tmp/.complete"
 cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+# roots made before apt_sources had check-valid-until=no (see lib.sh)
+sed -i '/check-valid-until=no/!s/\[signed-by=\([^] ]*\)\]/[signed-by=\1 check-valid-until=no]/' \
+	"$tmp/etc/apt/sources.list"
 trap 'mountpoint -q "$tmp/proc" && umount "$tmp/proc" || true' EXIT
 mount -t proc proc "$tmp/proc"
 chroot "$tmp" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
