@@ -27,7 +27,16 @@ SUITE=trixie
 [ "$*" = fetch ] || { echo "usage: $0 fetch" >&2; exit 2; }
 pkg=linux-source-$SERIES
 base=$DRVHOOK_CACHE/tools/checkpatch
-suite_apt_dir() { echo "$base/apt"; }
+suite_apt_dir() { echo "$base/apt"; }	# its own view (see above)
+
+# quiet CMD...: CMD (apt-get) printing only its errors, without the mirror
+m=$(apt_mirror); h=${m#*://}; h=${h%%/*}
+quiet() {
+	local out
+	out=$("$@" 2>&1) && return 0
+	grep '^[EW]:' <<<"$out" | sed -e "s|$m|<mirror>|g" -e "s|$h|<mirror>|g" | head -3 >&2
+	return 1
+}
 
 lock_file "$base/.lock"
 suite_apt_init "$SUITE"
@@ -38,11 +47,10 @@ if [ "$age" -lt "${DRVHOOK_INDEX_TTL:-3600}" ]; then
 	:
 elif [ "${DRVHOOK_OFFLINE:-0}" = 1 ]; then
 	log "checkpatch: offline, using the cached $SUITE index"
-elif out=$(sapt_get "$SUITE" update 2>&1); then
+elif quiet sapt_get "$SUITE" update; then
 	touch "$stamp"
 else
-	why=$(grep -m1 '^[EW]:' <<<"$out" | sed "s|$(apt_mirror)|<mirror>|g")
-	log "checkpatch: the $SUITE index cannot be refreshed (${why:-apt-get update failed}), using the cached one"
+	log "checkpatch: the $SUITE index cannot be refreshed, using the cached one"
 fi
 ls "$lists"/*_Packages* >/dev/null 2>&1 ||
 	die "checkpatch: no $SUITE package index in $(suite_apt_dir): cannot fetch $pkg"
@@ -53,7 +61,7 @@ dir=$base/$ver
 if [ ! -f "$dir/done" ]; then
 	log "checkpatch: downloading $pkg=$ver ($SUITE)"
 	rm -rf "$dir" "$dir.tmp"; mkdir -p "$dir.tmp"
-	(cd "$dir.tmp" && sapt_get "$SUITE" download "$pkg=$ver" >&2) ||
+	(cd "$dir.tmp" && quiet sapt_get "$SUITE" download "$pkg=$ver") ||
 		die "checkpatch: cannot download $pkg=$ver"
 	deb=$(ls "$dir.tmp/${pkg}"_*_all.deb 2>/dev/null) ||
 		die "checkpatch: apt-get download left no ${pkg}_*_all.deb"
