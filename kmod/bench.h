@@ -33,21 +33,24 @@ int drvhook_cpolicy_request(struct drvhook_request *ctx);
 #define DRVHOOK_CPOLICY_HOOKS	0
 #endif
 
-static inline bool drvhook_variant_has(enum drvhook_hook h)
+/* drvhook_has() and drvhook_run() of hook_core.h, for edu.c's hook sites */
+static inline bool drvhook_variant_has(const struct drvhook_dev *hd,
+				       enum drvhook_hook h)
 {
 	return DRVHOOK_CPOLICY_HOOKS & BIT(h);
 }
 
-static inline int drvhook_variant_run(enum drvhook_hook h, void *ctx)
+static inline int drvhook_variant_run(struct drvhook_dev *hd,
+				      enum drvhook_hook h, void *ctx,
+				      void *data, u32 len)
 {
-	if (drvhook_variant_has(h))
+	if (drvhook_variant_has(hd, h))
 		return drvhook_cpolicy_request(ctx);
 	return 0;
 }
 
-/* edu.c's hook sites, rerouted */
-#define drvhook_has(hd, h)			drvhook_variant_has(h)
-#define drvhook_run(hd, h, ctx, data, len)	drvhook_variant_run(h, ctx)
+#define drvhook_has	drvhook_variant_has
+#define drvhook_run	drvhook_variant_run
 #endif
 
 #ifdef DRVHOOK_BENCH

@@ -32,8 +32,8 @@ static struct drvhook_chain chains[DRVHOOK_MAX_DEVS];
 #define FIELD(H, h, f, w)						\
 	{ DRVHOOK_##H, #f, offsetof(struct drvhook_##h, f),		\
 	  sizeof_field(struct drvhook_##h, f), w },
-#define DRVHOOK_RO(H, h, f)	FIELD(H, h, f, false)
-#define DRVHOOK_RW(H, h, f)	FIELD(H, h, f, true)
+#define DRVHOOK_RO(h, f, H)	FIELD(H, h, f, false)
+#define DRVHOOK_RW(h, f, H)	FIELD(H, h, f, true)
 
 /* The write whitelist of both attach modes. */
 const struct drvhook_field drvhook_fields[] = {

@@ -89,8 +89,8 @@ __bpf_kfunc int drvhook_fb_verdict(int verdict)
  * kfunc that does not exist: it is refused at load, by name. Each setter
  * acts only on a dispatch of its own hook.
  */
-#define DRVHOOK_RO(H, h, f)
-#define DRVHOOK_RW(H, h, f)						\
+#define DRVHOOK_RO(...)
+#define DRVHOOK_RW(h, f, H)						\
 __bpf_kfunc int drvhook_set_##h##_##f(u64 val)				\
 {									\
 	return ctx_write(DRVHOOK_##H, offsetof(struct drvhook_##h, f),	\
@@ -135,8 +135,8 @@ __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(drvhook_kfunc_ids)
 BTF_ID_FLAGS(func, drvhook_fb_verdict)
-#define DRVHOOK_RO(H, h, f)
-#define DRVHOOK_RW(H, h, f)	BTF_ID_FLAGS(func, drvhook_set_##h##_##f)
+#define DRVHOOK_RO(...)
+#define DRVHOOK_RW(h, f, ...)	BTF_ID_FLAGS(func, drvhook_set_##h##_##f)
 #include "hook_fields.h"
 BTF_ID_FLAGS(func, drvhook_data_len)
 BTF_ID_FLAGS(func, drvhook_data_load)

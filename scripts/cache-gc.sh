@@ -1,9 +1,10 @@
 #!/bin/bash
 # cache-gc.sh [-n]: delete cached kernels and build roots that no suite's
 # recorded version (kernels/<suite>.current) uses any more, and leftovers of
-# interrupted runs (*.tmp roots), and guest bpftool builds (bpftool.sh) of
-# other than the recorded trixie-backports kernel source. -n: only print
-# what would go.
+# interrupted runs (*.tmp roots), guest bpftool builds (bpftool.sh) of
+# other than the recorded trixie-backports kernel source, and checkpatch.pl
+# copies (checkpatch.sh) of other than its last resolved version, with the
+# unversioned one of older runs. -n: only print what would go.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 dry=0
@@ -42,6 +43,17 @@ for d in tools/bpftool/*/; do
 	d=${d%/}
 	[ -n "$bt_keep" ] && case ${d#tools/bpftool/} in "$bt_keep"-*) continue ;; esac
 	if ! flock -n tools/bpftool/.lock true 2>/dev/null; then
+		echo "gc: $d in use, kept"
+		continue
+	fi
+	gone "$d"
+done
+cp_keep=$(cat tools/checkpatch/current 2>/dev/null || true)
+for d in tools/checkpatch/*/; do
+	[ -d "$d" ] || continue
+	d=${d%/}
+	case ${d#tools/checkpatch/} in apt | "$cp_keep") continue ;; esac
+	if ! flock -n tools/checkpatch/.lock true 2>/dev/null; then
 		echo "gc: $d in use, kept"
 		continue
 	fi

@@ -1,39 +1,40 @@
 #!/bin/bash
-# The stub is kernel style: checkpatch.pl --no-tree -f clean, from the 6.1
-# kernel source in the cache (the compat header's LINUX_VERSION_CODE tests
-# are its purpose, so those two warnings are exempt there only).
+# The stub is kernel style: checkpatch.pl --no-tree -f clean, with the
+# checkpatch.pl of one named kernel series, whatever else the cache holds
+# (scripts/checkpatch.sh names it: Debian's linux-source-6.12 of trixie,
+# fetched when not cached; not being able to fetch it fails the test).
+#
+# Exempt: the compat header's LINUX_VERSION_CODE tests (and their
+# "constant on the right"), its purpose, there only. Newer checkpatch.pl
+# (7.x) also asks for kzalloc_obj() over kzalloc(sizeof(...)) (edu.c,
+# hook_core.c): 6.1 has no kzalloc_obj() (Debian's 6.12.117 has it, a
+# stable backport), and the stub builds on every kernel of the matrix
+# from one source without a compat shim for an allocation helper, so
+# that advice is not taken and the check does not use 7.x's checkpatch.
+# Its other advice (unused macro arguments) applies on every kernel and
+# is followed: the stub is clean for 7.3's checkpatch.pl but for that.
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-. "$repo/scripts/lib.sh"
-echo "TAP version 13"
-cp=$(ls "$DRVHOOK_CACHE"/tools/checkpatch/scripts/checkpatch.pl 2>/dev/null)
-if [ -z "$cp" ]; then
-	deb=$(ls "$DRVHOOK_CACHE"/kernels/*/debs/linux-source-*_all.deb 2>/dev/null | head -1)
-	if [ -n "$deb" ]; then
-		t=$(mktemp -d)
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$t" --wildcards './usr/src/linux-source-*.tar.xz'
-		mkdir -p "$DRVHOOK_CACHE/tools/checkpatch"
-		tar -xJf "$t"/usr/src/linux-source-*.tar.xz -C "$DRVHOOK_CACHE/tools/checkpatch" \
-			--strip-components=1 --wildcards '*/scripts/checkpatch.pl' \
-			'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
-		rm -rf "$t"
-		cp=$DRVHOOK_CACHE/tools/checkpatch/scripts/checkpatch.pl
-	fi
+. "$repo/selftests/lib/tap.bash"
+log=$(mktemp)
+if cp=$("$repo/scripts/checkpatch.sh" fetch 2>"$log"); then
+	ok "checkpatch.pl of $(cat "${cp%/scripts/checkpatch.pl}/version")"
+	rm -f "$log"
+else
+	not_ok "checkpatch.pl (scripts/checkpatch.sh fetch failed)"
+	sed 's/^/#   /' "$log" | tail -15
+	rm -f "$log"
+	echo "1..$n"
+	exit 1
 fi
-n=0
 for f in "$repo"/kmod/*.[ch] "$repo"/include/*.h; do
-	n=$((n + 1))
 	name=${f#"$repo"/}
-	if [ -z "$cp" ]; then
-		echo "ok $n - checkpatch $name # SKIP no linux-source package in the cache yet"
-		continue
-	fi
 	res=$(perl "$cp" --no-tree -f --terse "$f" 2>&1 |
 		grep -v '^total:' | { if [ "$name" = kmod/compat.h ]; then
 			grep -v -e LINUX_VERSION_CODE -e 'constant on the right'; else cat; fi; })
 	if [ -z "$res" ]; then
-		echo "ok $n - checkpatch $name"
+		ok "checkpatch $name"
 	else
-		echo "not ok $n - checkpatch $name"
+		not_ok "checkpatch $name"
 		echo "$res" | sed 's/^/# /'
 	fi
 done
