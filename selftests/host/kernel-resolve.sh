@@ -54,7 +54,7 @@ apt=trixie
 image=linux-image-cloud-amd64
 headers=linux-headers-cloud-amd64"
 expect "trixie:cloud-amd64: the same version as trixie's amd64 (one source package)" \
-	"$trixie_ver" "$(f version)"
+	"${trixie_ver:-none}" "$(f version)"
 facts trixie:amd64 "name=trixie
 key=trixie
 dist=trixie
@@ -93,7 +93,7 @@ apt=trixie
 image=$bz
 headers=$hdeb $(ls "$d"/debs/linux-headers-*-common_*.deb) $(ls "$d"/debs/linux-kbuild-*.deb)" \
 		"files VMLINUZ,HEADERS.deb"
-	expect "files kernel: the headers package's version" "$trixie_ver" "$(f version)"
+	expect "files kernel: the headers package's version" "${trixie_ver:-none}" "$(f version)"
 	facts "$bz,$("$K" path trixie kdir),dist=sid,gcc=gcc-15" "name=file:$krel
 key=$(kernel_key "$bz,$("$K" path trixie kdir),dist=sid,gcc=gcc-15")
 dist=sid
