@@ -76,8 +76,8 @@ kernel_name() {
 suite_dist() {
 	case $1 in
 	*-backports-sloppy) echo "${1%-backports-sloppy}" ;;
-	*-backports | *-updates) echo "${1%-*}" ;;
 	*-proposed-updates) echo "${1%-proposed-updates}" ;;
+	*-backports | *-updates) echo "${1%-*}" ;;
 	experimental | rc-buggy) echo sid ;;
 	*) echo "$1" ;;
 	esac
@@ -95,10 +95,15 @@ kernel_struct_ops() {
 # --- private APT view of a suite (never touches the system's sources) ---
 # Indexes live in $DRVHOOK_CACHE/apt/<suite>/; packages only get downloaded.
 
-# apt suites to list for a suite: its release first, then itself.
+# apt suites to list for a suite: its release first (and -backports for
+# -backports-sloppy), then itself.
 suite_apt_suites() {
 	local d; d=$(suite_dist "$1")
-	[ "$d" = "$1" ] && echo "$1" || echo "$d $1"
+	case $1 in
+	"$d") echo "$1" ;;
+	*-backports-sloppy) echo "$d $d-backports $1" ;;
+	*) echo "$d $1" ;;
+	esac
 }
 
 # sources.list line of apt suite $2 of the mirror $1. Snapshot mirrors
