@@ -165,6 +165,12 @@ dist_of() {
 	awk -F, -v n="$n" '$1 == n { print $3 }' /usr/share/distro-info/debian.csv 2>/dev/null | grep .
 }
 
+# dir_includes DIR: the other /usr/src/linux-headers-* trees DIR's Makefile
+# includes (Debian's split headers: the -common part)
+dir_includes() {
+	sed -nE 's|^include /usr/src/(linux-headers-[^/]+)/Makefile$|\1|p' "$1/Makefile"
+}
+
 # files_parse SPEC: sets F_VMLINUZ F_HEADERS (array) F_DIST F_GCC
 files_parse() {
 	local item IFS=,
@@ -219,6 +225,11 @@ resolve_files() {
 			[ "$(cat "$h/include/config/kernel.release")" != "$krel" ]; then
 			die "files kernel: headers $h are for $(cat "$h/include/config/kernel.release"), $F_VMLINUZ is $krel"
 		fi
+		local inc
+		for inc in $(dir_includes "$h"); do
+			[ -f "$(dirname "$h")/$inc/Makefile" ] ||
+				die "files kernel: $h/Makefile includes /usr/src/$inc/Makefile: not found beside it ($(dirname "$h")/$inc)"
+		done
 		cfg=$(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$h/.config" 2>/dev/null || true)
 		ver=local
 	else
@@ -315,7 +326,7 @@ fetch_suite() {
 }
 
 fetch_files() {
-	local facts=$1 krel h id dir sum
+	local facts=$1 krel h id dir sum p
 	krel=$(fact krel "$facts")
 	# keyed by the files' contents (a directory: its listing, sizes, times)
 	sum=$({ sha256sum "$F_VMLINUZ"
@@ -332,6 +343,9 @@ fetch_files() {
 		for h in $(fact headers "$facts"); do
 			if [ -d "$h" ]; then
 				cp -aL "$h" "$dir/headers/usr/src/linux-headers-$krel"
+				for p in $(dir_includes "$h"); do
+					cp -aL "$(dirname "$h")/$p" "$dir/headers/usr/src/$p"
+				done
 			else
 				cp "$h" "$dir/debs/"
 				dpkg-deb -x "$h" "$dir/headers"

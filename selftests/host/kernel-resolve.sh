@@ -111,6 +111,9 @@ headers=$("$K" path trixie kdir)" "files VMLINUZ,HEADERS-DIR,dist=sid,gcc=gcc-15
 	cp "$hdeb" "$tmp/"
 	fails "$bz,$tmp/$(basename "$hdeb")" "depends on linux-headers-.*-common .*give its .deb too" \
 		"files VMLINUZ,HEADERS.deb without the -common .deb next to it"
+	cp -a "$("$K" path trixie kdir)" "$tmp/"
+	fails "$bz,$tmp/linux-headers-$krel" "includes /usr/src/linux-headers-.*-common/Makefile: not found beside it" \
+		"files VMLINUZ,HEADERS-DIR without the -common directory beside it"
 	rm -rf "$tmp"
 else
 	not_ok "kernel.sh fetch trixie (for the files kernel)"
