@@ -36,10 +36,10 @@ cp -a "$src/kmod" "$root$work/"
 [ -d "$src/include" ] && cp -a "$src/include" "$root$work/"
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 
-log "build-kmod: $suite $krel ($ver)"
+log "build-kmod: $(kernel_name "$suite") $krel ($ver)"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 	make -C "$work/kmod" KDIR="$kdir" -j"$(nproc)" "$@" >&2 ||
-	die "build failed for $suite ($krel)"
+	die "build failed for $(kernel_name "$suite") ($krel)"
 
 n=0
 while read -r ko; do

@@ -26,6 +26,7 @@ kver_dir=$("$here/kernel.sh" path "$suite" dir)
 krel=$("$here/kernel.sh" path "$suite" release)
 root=$DRVHOOK_CACHE/roots/$key-$(basename "$kver_dir")
 kdir=/usr/src/linux-headers-$krel
+label=$(kernel_name "$suite")
 
 lock_file "$DRVHOOK_CACHE/roots/.lock-$(basename "$root")"
 if [ -f "$root/.complete" ]; then
@@ -58,14 +59,14 @@ done
 
 tmp=$root.tmp
 rm -rf "$tmp"
-log "$suite: creating build root for kernel $ver: $base, $gcc"
+log "$label: creating build root for kernel $ver: $base, $gcc"
 mmdebstrap --quiet --mode=root --variant=minbase --architectures=amd64 \
 	--include="${pkgs%,}" \
 	--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
 	"$base" "$tmp" "${sources[@]}" >&2
 
-log "$suite: extracting headers into the root"
+log "$label: extracting headers into the root"
 # (tar must keep the root's /lib -> usr/lib symlink: --keep-directory-symlink)
 for d in $hdr_debs; do
 	dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$tmp"
@@ -78,7 +79,7 @@ done
 trap 'mountpoint -q "$tmp/proc" && umount "$tmp/proc" || true' EXIT
 
 if [ ! -f "$tmp$kdir/vmlinux" ]; then
-	log "$suite: headers ship no vmlinux: unpacking it from the bzImage"
+	log "$label: headers ship no vmlinux: unpacking it from the bzImage"
 	"$here/extract-vmlinux.sh" "$("$here/kernel.sh" path "$suite" bzimage)" >"$tmp$kdir/vmlinux"
 fi
 readelf -S "$tmp$kdir/vmlinux" | grep '\.BTF' >/dev/null || die "$kdir/vmlinux has no .BTF section"
@@ -92,15 +93,15 @@ if [ $need_btfids = 1 ]; then
 	if [ -z "$srcdeb" ]; then
 		# from the kernel's suite (a files kernel: its release)
 		view=${suite%%:*}; [[ $key == files-* ]] && view=$base
-		log "$suite: downloading $srcpkg=$ver from $view to build resolve_btfids"
+		log "$label: downloading $srcpkg=$ver from $view to build resolve_btfids"
 		suite_apt_init "$view"
 		compgen -G "$(suite_apt_dir "$view")/state/lists/*_Packages*" >/dev/null ||
 			sapt_get "$view" update >/dev/null
 		(cd "$kver_dir/debs" && sapt_get "$view" download "$srcpkg=$ver" >/dev/null) ||
-			die "$suite: headers lack resolve_btfids and $view has no $srcpkg=$ver to build it from"
+			die "$label: headers lack resolve_btfids and $view has no $srcpkg=$ver to build it from"
 		srcdeb=$(ls "$kver_dir"/debs/"${srcpkg}"_*.deb)
 	fi
-	log "$suite: building resolve_btfids from $(basename "$srcdeb")"
+	log "$label: building resolve_btfids from $(basename "$srcdeb")"
 	mkdir -p "$tmp/build/src"
 	dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
 		tar -xJ -C "$tmp/build/src" --wildcards '*/tools' '*/scripts' '*/include' '*/Makefile'
@@ -117,5 +118,5 @@ fi
 rm -rf "$root"
 mv "$tmp" "$root"
 touch "$root/.complete"
-log "$suite: build root ready"
+log "$label: build root ready"
 echo "$root"

@@ -177,7 +177,7 @@ prepare_kernels() {
 			{ grep '^error: ' "$klog" || tail -1 "$klog"; } | tail -1 | sed 's/^error: //' >"$td/missing-$key"
 			continue
 		fi
-		log "stage $suite-fetch+root: $(elapsed "$t") s"
+		log "stage $key-fetch+root: $(elapsed "$t") s"
 		t=$(now)
 		for layout in $(layouts "$suite"); do
 			vars=
@@ -190,7 +190,7 @@ prepare_kernels() {
 				tail -20 "$out/kmod-$key${vars:+-$layout}.log" >>"$td/report"
 			}
 		done
-		log "stage $suite-kmod: $(elapsed "$t") s"
+		log "stage $key-kmod: $(elapsed "$t") s"
 	done
 	echo "0 0 0" >"$td/counts"
 }
