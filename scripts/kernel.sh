@@ -132,7 +132,7 @@ resolve_suite() {
 	[ "$hver" = "$ver" ] ||
 		die "$spec: no headers of the same version: linux-image-$fl is $ver, linux-headers-$fl $hver"
 	# the compiler of a version already resolved is known (a warm run)
-	gcc=$(sed -n "/^version=$ver\$/,\$ s/^gcc=//p" "$KROOT/$key.build" 2>/dev/null | head -1)
+	gcc=$(sed -n "/^version=$ver\$/,\$ s/^gcc=//p" "$KROOT/$key.build" 2>/dev/null | head -1 || true)
 	[ -n "$gcc" ] || gcc=$(closure "$suite" "linux-headers-$fl" "$ver" | cut -f2 | gcc_of)
 	[ -n "$gcc" ] || die "$spec: no compiler (gcc-NN, linux-compiler-gcc-NN-x86) in the Depends of linux-headers-$fl=$ver"
 	cat <<EOR
