@@ -3,7 +3,8 @@
 #   make            the loader (build/drvhook) and the BPF objects (build/bpf/)
 #   make deps       install the Debian packages everything needs (root)
 #   make check      host tests, then the guest tests on every Debian kernel
-#                   (KERNELS="bookworm trixie trixie-backports" picks a subset)
+#                   (KERNELS="bookworm trixie trixie-backports" picks a subset;
+#                   any suite, SUITE:FLAVOUR or VMLINUZ,HEADERS: README.md)
 #   make check-full  the same, plus the shuffled-layout stub on every kernel
 #   make stress     the reliability suite at full size on every kernel
 #                   (build/stress/summary.json; STRESS_KERNELS picks a subset)

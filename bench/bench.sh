@@ -2,7 +2,8 @@
 # make bench: what a hook costs on the request path, next to what a user
 # would pick instead, on every kernel of the matrix (docs/performance.md).
 #
-#   KERNELS="bookworm trixie trixie-backports"  suites (default: all)
+#   KERNELS="bookworm trixie trixie-backports"  kernels (default: these; any
+#                     spec of make check's KERNELS; results in OUT/<key>/)
 #   BENCH_OUT=dir     results folder (default build/bench)
 #   BENCH_CLOCK=icount|wall  the guest clock (default icount: QEMU counts
 #                     instructions, 1 ns each, so the host's load does not
@@ -54,7 +55,8 @@ append="$append idle=halt"
 # bench_kernel SUITE VERSION: builds the variants, boots the guest; its
 # messages go to $out/SUITE/summary (printed in kernel order at the end)
 bench_kernel() {
-	local suite=$1 ver=$2 d=$out/$1 v name rc=0 t
+	local suite=$1 ver=$2 d v name rc=0 t
+	d=$out/$(kernel_key "$1")
 	t=$(now)
 	for v in "hooks DRVHOOK_BENCH=y" "nohook DRVHOOK_BENCH=y DRVHOOK_HOOKS=n" \
 		"cpolicy DRVHOOK_CPOLICY=admission"; do
@@ -85,9 +87,11 @@ bench_kernel() {
 
 # Kernels and build roots first, one at a time (apt, mmdebstrap).
 ready=
+keys=
 for suite in $kernels; do
-	suite_base "$suite" >/dev/null
-	mkdir -p "$out/$suite/root/drvhook"
+	key=$(kernel_key "$suite") || exit 1
+	keys="$keys $key"
+	mkdir -p "$out/$key/root/drvhook"
 	if ! "$S/kernel.sh" fetch "$suite" >/dev/null || ! "$S/buildroot.sh" "$suite" >/dev/null; then
 		echo "kernel $suite MISSING (fetch or build root failed)"
 		failed=$((failed + 1))
@@ -102,21 +106,21 @@ pids=()
 for suite in $ready; do
 	ver=$("$S/kernel.sh" path "$suite" version)
 	if [ "$clock" = icount ]; then
-		bench_kernel "$suite" "$ver" >"$out/$suite/summary" 2>&1 &
+		bench_kernel "$suite" "$ver" >"$out/$(kernel_key "$suite")/summary" 2>&1 &
 		pids+=($!)
 	else
-		bench_kernel "$suite" "$ver" >"$out/$suite/summary" 2>&1 || failed=$((failed + 1))
+		bench_kernel "$suite" "$ver" >"$out/$(kernel_key "$suite")/summary" 2>&1 || failed=$((failed + 1))
 	fi
 done
 for p in "${pids[@]}"; do
 	wait "$p" || failed=$((failed + 1))
 done
 for suite in $ready; do
-	cat "$out/$suite/summary"
+	cat "$out/$(kernel_key "$suite")/summary"
 done
 
 # Debian's python3 (its python3-matplotlib draws the chart), whatever else
 # is first on PATH
-/usr/bin/python3 "$repo/bench/report.py" "$out" $kernels || failed=$((failed + 1))
+/usr/bin/python3 "$repo/bench/report.py" "$out" $keys || failed=$((failed + 1))
 echo "make bench: $(elapsed "$t_all") s"
 [ $failed = 0 ]

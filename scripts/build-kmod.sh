@@ -1,6 +1,7 @@
 #!/bin/bash
-# build-kmod.sh SUITE OUTDIR [MAKEVAR=value ...]
-# Build the kernel module(s) for SUITE's kernel inside its build root
+# build-kmod.sh SPEC OUTDIR [MAKEVAR=value ...]
+# Build the kernel module(s) for the kernel SPEC (lib.sh kernel_key: SUITE,
+# SUITE:FLAVOUR, VMLINUZ,HEADERS...) inside its build root
 # (buildroot.sh): copies kmod/ and include/ of the source tree (the repo, or
 # $DRVHOOK_SRC) into the root, runs `make -C kmod KDIR=<headers> [vars]`
 # there with /proc mounted, and copies every resulting *.ko into OUTDIR
@@ -10,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-[ $# -ge 2 ] || { echo "usage: $0 SUITE OUTDIR [MAKEVAR=value ...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 SPEC OUTDIR [MAKEVAR=value ...]" >&2; exit 2; }
 suite=$1 out=$2; shift 2
 for v in "$@"; do [[ $v == *=* ]] || die "not a MAKEVAR=value: $v"; done
 src=${DRVHOOK_SRC:-$(dirname "$here")}
@@ -35,10 +36,10 @@ cp -a "$src/kmod" "$root$work/"
 [ -d "$src/include" ] && cp -a "$src/include" "$root$work/"
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 
-log "build-kmod: $suite $krel ($ver)"
+log "build-kmod: $(kernel_name "$suite") $krel ($ver)"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 	make -C "$work/kmod" KDIR="$kdir" -j"$(nproc)" "$@" >&2 ||
-	die "build failed for $suite ($krel)"
+	die "build failed for $(kernel_name "$suite") ($krel)"
 
 n=0
 while read -r ko; do

@@ -1,6 +1,7 @@
 #!/bin/bash
-# cache-gc.sh [-n]: delete cached kernels and build roots that no suite's
-# recorded version (kernels/<suite>.current) uses any more, and leftovers of
+# cache-gc.sh [-n]: delete cached kernels and build roots that no kernel's
+# recorded resolution (kernels/<key>.current: the id of its kernels/<id>/,
+# its root roots/<key>-<id>/) uses any more, and leftovers of
 # interrupted runs (*.tmp roots), guest bpftool builds (bpftool.sh) of
 # other than the recorded trixie-backports kernel source, and checkpatch.pl
 # copies (checkpatch.sh) of other than its last resolved version, with the
@@ -12,9 +13,9 @@ case ${1:-} in -n) dry=1 ;; "") ;; *) echo "usage: $0 [-n]" >&2; exit 2 ;; esac
 cd "$DRVHOOK_CACHE" 2>/dev/null || exit 0
 
 keep_k=" " keep_r=" "
-for s in $ALL_SUITES; do
-	[ -f "kernels/$s.current" ] || continue
-	v=$(cat "kernels/$s.current")
+for c in kernels/*.current; do
+	[ -f "$c" ] || continue
+	s=$(basename "$c" .current) v=$(cat "$c")
 	keep_k="$keep_k$v " keep_r="$keep_r$s-$v "
 done
 gone() {

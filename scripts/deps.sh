@@ -30,7 +30,8 @@ fi
 pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev libcap-dev pkg-config
 	busybox-static mmdebstrap cpio xz-utils zstd
 	python3 kmod file binutils ca-certificates
-	python3-matplotlib"	# make bench: the chart
+	distro-info-data
+	python3-matplotlib"	# make bench: the chart; distro-info-data: kernel.sh, a files kernel's release
 # QEMU >= 8: 7.2's edu device refuses a DMA that ends at its buffer's end.
 bp_pkgs="libbpf-dev bpftool qemu-system-x86"
 

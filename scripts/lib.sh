@@ -24,34 +24,95 @@ apt_mirror() {
 	echo "${uri%/}"
 }
 
-# Kernel matrix: suite -> the suite providing its kernel and build root.
-suite_base() {
-	case $1 in
-	bookworm) echo bookworm ;;
-	trixie) echo trixie ;;
-	trixie-backports) echo trixie ;;
-	*) die "unknown suite '$1' (known: bookworm trixie trixie-backports)" ;;
-	esac
-}
-
-suite_gcc() {
-	case $1 in
-	bookworm) echo gcc-12 ;;
-	*) echo gcc-14 ;;
-	esac
-}
-
+# Kernel matrix of `make check` (the default of KERNELS, STRESS_KERNELS...).
 ALL_SUITES="bookworm trixie trixie-backports"
+
+# A kernel is named by a spec (KERNELS="..."):
+#   SUITE                linux-image-amd64 / linux-headers-amd64 of SUITE
+#   SUITE:FLAVOUR        linux-image-FLAVOUR / linux-headers-FLAVOUR of SUITE
+#   VMLINUZ,HEADERS[,HEADERS...][,dist=RELEASE][,gcc=gcc-NN]
+#                        a kernel given as files: a vmlinuz, its headers
+#                        (linux-headers .debs or one directory of headers)
+# kernel_key SPEC: the spec's name in the cache and build/ (no ':' or '/'):
+# SUITE, SUITE+FLAVOUR, files-<hash of the absolute paths>. Non-zero, with
+# a message, for what is none of these.
+kernel_key() {
+	local spec=$1 item canon=
+	case $spec in
+	*/* | *,*)
+		local IFS=,
+		for item in $spec; do
+			case $item in
+			dist=* | gcc=*) canon="$canon,$item" ;;
+			*) canon="$canon,$(realpath -m -- "$item")" ;;
+			esac
+		done
+		echo "files-$(printf '%s' "$canon" | sha256sum | cut -c1-8)"
+		return 0 ;;
+	esac
+	if [[ $spec =~ ^([a-z][a-z0-9.-]*)(:([a-z0-9][a-z0-9.-]*))?$ ]]; then
+		local fl=${BASH_REMATCH[3]:-amd64}
+		[ "$fl" = amd64 ] && echo "${BASH_REMATCH[1]}" || echo "${BASH_REMATCH[1]}+$fl"
+		return 0
+	fi
+	echo "error: not a kernel: '$spec' (want SUITE, SUITE:FLAVOUR or VMLINUZ,HEADERS...)" >&2
+	return 1
+}
+
+# kernel_name SPEC: the kernel's name in make check's output and summaries:
+# the suite (SUITE:FLAVOUR unless amd64), or file:<uname -r> of a files
+# kernel once fetched.
+kernel_name() {
+	local key n; key=$(kernel_key "$1" 2>/dev/null) || { echo "$1"; return 0; }
+	n=$(sed -n 's/^name=//p' "$DRVHOOK_CACHE/kernels/$key.build" 2>/dev/null)
+	[ -n "$n" ] && { echo "$n"; return 0; }
+	case $key in files-*) echo "$key" ;; *+*) echo "${key%%+*}:${key#*+}" ;; *) echo "$key" ;; esac
+}
+
+# suite_dist SUITE: the Debian release a suite's packages are built for,
+# whose build root builds its modules: the suite without -backports,
+# -backports-sloppy, -updates or -proposed-updates; experimental's is sid;
+# any other suite (sid, unstable, trixie, ...) is its own.
+suite_dist() {
+	case $1 in
+	*-backports-sloppy) echo "${1%-backports-sloppy}" ;;
+	*-proposed-updates) echo "${1%-proposed-updates}" ;;
+	*-backports | *-updates) echo "${1%-*}" ;;
+	experimental | rc-buggy) echo sid ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# kernel_struct_ops SPEC: true when the kernel (fetched) has module-owned
+# struct_ops types (6.9, kmod/compat.h), i.e. auto is not the fallback.
+kernel_struct_ops() {
+	local rel maj min
+	rel=$("$(dirname "${BASH_SOURCE[0]}")/kernel.sh" path "$1" release 2>/dev/null) || return 0
+	IFS=. read -r maj min _ <<<"$rel"
+	[ "${maj:-0}" -gt 6 ] || { [ "${maj:-0}" = 6 ] && [ "${min%%[!0-9]*}" -ge 9 ]; }
+}
 
 # --- private APT view of a suite (never touches the system's sources) ---
 # Indexes live in $DRVHOOK_CACHE/apt/<suite>/; packages only get downloaded.
 
-# apt suites to list for a matrix suite (base first).
+# apt suites to list for a suite: its release first (and -backports for
+# -backports-sloppy), then itself.
 suite_apt_suites() {
+	local d; d=$(suite_dist "$1")
 	case $1 in
-	trixie-backports) echo trixie trixie-backports ;;
-	*) suite_base "$1" >/dev/null; echo "$1" ;;
+	"$d") echo "$1" ;;
+	*-backports-sloppy) echo "$d $d-backports $1" ;;
+	*) echo "$d $1" ;;
 	esac
+}
+
+# sources.list line of apt suite $2 of the mirror $1, for the private
+# views and the build roots. The mirror can be a snapshot whose Release
+# files are past their Valid-Until (sid's since 2026-11-06, the backports
+# suites' from 2026-12-07): check-valid-until=no accepts them (apt_expired
+# logs each); the signatures are still checked (signed-by).
+apt_source_line() {
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg check-valid-until=no] $1 $2 main"
 }
 
 suite_apt_dir() { echo "$DRVHOOK_CACHE/apt/$1"; }
@@ -71,20 +132,8 @@ suite_apt_opts() {
 		-o "Acquire::Languages=none" -o "APT::Sandbox::User=root"
 }
 
-# apt_sources SUITE: the sources.list lines of SUITE's apt suites, for the
-# private views and the build roots. The mirror can be a snapshot whose
-# Release files are past their Valid-Until (sid's since 2026-11-06, the
-# backports suites' from 2026-12-07): check-valid-until=no accepts them;
-# the signatures are still checked (signed-by).
-apt_sources() {
-	local s mirror; mirror=$(apt_mirror)
-	for s in $(suite_apt_suites "$1"); do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg check-valid-until=no] $mirror $s main"
-	done
-}
-
 # apt_expired LISTSDIR: log each Release file under LISTSDIR that is past
-# its Valid-Until (accepted: see apt_sources).
+# its Valid-Until (accepted: see apt_source_line).
 apt_expired() {
 	local f until
 	for f in "$1"/*_InRelease "$1"/*_Release; do
@@ -99,11 +148,13 @@ apt_expired() {
 
 # Write the private sources for suite $1 (mirror from apt_mirror).
 suite_apt_init() {
-	local d; d=$(suite_apt_dir "$1")
+	local d s mirror; d=$(suite_apt_dir "$1"); mirror=$(apt_mirror)
 	mkdir -p "$d/sources.list.d" "$d/preferences.d" "$d/state/lists/partial" \
 		"$d/cache/archives/partial"
 	: >"$d/status"; : >"$d/preferences"
-	apt_sources "$1" >"$d/sources.list"
+	for s in $(suite_apt_suites "$1"); do
+		apt_source_line "$mirror" "$s"
+	done >"$d/sources.list"
 }
 
 # Run apt-get / apt-cache against suite $1's private view.

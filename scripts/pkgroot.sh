@@ -1,24 +1,24 @@
 #!/bin/bash
-# pkgroot.sh SUITE {dkms|deb}: a build root derived from buildroot.sh's root
-# of SUITE, with extra Debian packages of the suite installed (made once,
+# pkgroot.sh SPEC {dkms|deb}: a build root derived from buildroot.sh's root
+# of kernel SPEC, with extra Debian packages of its release installed (made once,
 # cached, locked; the base root is never modified):
 #   dkms  dkms                                     (dkms build of the stub)
 #   deb   dkms + what dpkg-buildpackage of debian/ needs (debhelper, dh-dkms,
 #         clang, libbpf-dev, bpftool, ...)
-# Root: $DRVHOOK_CACHE/roots/<suite>-<kernel version>+<flavor>-<hash of the
+# Root: $DRVHOOK_CACHE/roots/<base root>+<flavor>-<hash of the
 # package list>/ (printed on stdout). The packages come from the mirror the
 # base root was made with (its /etc/apt/sources.list, from apt_mirror).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-[ $# = 2 ] || { echo "usage: $0 SUITE {dkms|deb}" >&2; exit 2; }
+[ $# = 2 ] || { echo "usage: $0 SPEC {dkms|deb}" >&2; exit 2; }
 suite=$1 flavor=$2
 case $flavor in
 dkms) pkgs="dkms" ;;
 deb) pkgs="build-essential dkms dh-dkms debhelper dpkg-dev fakeroot clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libzstd-dev bpftool" ;;
-*) echo "usage: $0 SUITE {dkms|deb}" >&2; exit 2 ;;
+*) echo "usage: $0 SPEC {dkms|deb}" >&2; exit 2 ;;
 esac
 pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u | tr '\n' ' ')
 key=$(echo "$pkgs" | sha256sum | cut -c1-8)
@@ -42,7 +42,7 @@ log "$suite: deriving $(basename "$root") from $(basename "$base"): $pkgs"
 )
 rm -f "$tmp/.complete"
 cp /etc/resolv.conf "$tmp/etc/resolv.conf"
-# roots made before apt_sources had check-valid-until=no (see lib.sh)
+# roots made before apt_source_line had check-valid-until=no (see lib.sh)
 sed -i '/check-valid-until=no/!s/\[signed-by=\([^] ]*\)\]/[signed-by=\1 check-valid-until=no]/' \
 	"$tmp/etc/apt/sources.list"
 trap 'mountpoint -q "$tmp/proc" && umount "$tmp/proc" || true' EXIT

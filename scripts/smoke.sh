@@ -12,12 +12,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 mod=${SMOKE_MODULE:-drvhook}
 suites=${*:-$ALL_SUITES}
-for s in $suites; do suite_base "$s" >/dev/null; done
+for s in $suites; do kernel_key "$s" >/dev/null || exit 1; done
 
 report=()
 fail=0
 for s in $suites; do
-	w=$repo/build/smoke/$s
+	w=$repo/build/smoke/$(kernel_key "$s")
 	rm -rf "$w"; mkdir -p "$w/payload/tests" "$w/payload/usr/sbin"
 	t=$(now); "$here/kernel.sh" fetch "$s"; tf=$(elapsed "$t")
 	t=$(now); "$here/buildroot.sh" "$s" >/dev/null; tr=$(elapsed "$t")

@@ -1,8 +1,8 @@
 #!/bin/bash
-# vm.sh run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
+# vm.sh run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
 #                                   [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL]
 #                                   [--icount SHIFT] [--boot-timeout S --boot-marker RE]
-# Boot SUITE's cached kernel (kernel.sh fetch SUITE first) on QEMU/TCG with N
+# Boot SPEC's cached kernel (kernel.sh fetch SPEC first) on QEMU/TCG with N
 # (default 1) edu PCI devices edu0..eduN-1 and INITRAMFS (initramfs.sh).
 #   LOGDIR/console.log  the serial console
 #   LOGDIR/dmesg.log    the guest's dmesg, as printed by its init at the end
@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 usage() {
-	echo "usage: $0 run SUITE INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE]" >&2
+	echo "usage: $0 run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE]" >&2
 	exit 2
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage

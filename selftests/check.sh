@@ -1,7 +1,10 @@
 #!/bin/bash
 # make check: host tests, then the guest tests on every kernel of the matrix.
 #
-#   KERNELS="bookworm trixie trixie-backports"  suites to boot (default: all)
+#   KERNELS="bookworm trixie trixie-backports"  kernels to boot (default: these);
+#                   each SUITE, SUITE:FLAVOUR (linux-image-FLAVOUR, e.g.
+#                   trixie:cloud-amd64) or VMLINUZ,HEADERS... files (see
+#                   scripts/README.md); one that cannot be had is MISSING
 #   TESTS="device policy ..."                    guest test groups (default: all)
 #   INJECT_FAIL=1   add a failing guest test      } harness self-tests: each
 #   INJECT_WARN=1   the stub WARNs at probe       } must turn the run red
@@ -42,7 +45,10 @@ tap_count() {
 		END { printf "%d %d %d\n", p, f, s }' "$1"
 }
 
-for suite in $kernels; do suite_base "$suite" >/dev/null; done
+# key_of SPEC: the kernel's name in task and build directories
+key_of() { kernel_key "$1" 2>/dev/null || echo "invalid-$(printf %s "$1" | sha256sum | cut -c1-8)"; }
+json_str() { sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1"; }
+
 rm -rf "$out"; mkdir -p "$out/.tasks"
 
 t=$(now)
@@ -113,6 +119,7 @@ flush_tasks() {
 		read -r p f s _ <"$td/counts" 2>/dev/null || { p=0 f=1 s=0; echo "  task ${tasks[$printed]} died"; }
 		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 		[ -f "$td/entry" ] && kernel_add "$td"
+		[ -f "$td/missing.json" ] && entries+=("$(cat "$td/missing.json")")
 		log "stage ${tasks[$printed]}: $(cat "$td/done") s"
 		printed=$((printed + 1))
 	done
@@ -154,46 +161,51 @@ layouts() {
 	esac
 }
 
-# prepare_kernels: every suite's kernel, build root and modules, one after
-# the other (they share the apt cache and the build roots' locks); a suite
-# that fails leaves $out/.tasks/kernels/missing-SUITE
+# prepare_kernels: every kernel, build root and modules, one after the
+# other (they share the apt cache and the build roots' locks); a kernel that
+# fails leaves $out/.tasks/kernels/missing-KEY (the reason) and its log in
+# $out/kernel-KEY.log
 prepare_kernels() {
-	local suite td=$out/.tasks/kernels t layout vars
+	local suite key td=$out/.tasks/kernels t layout vars klog
 	: >"$td/report"
 	for suite in $kernels; do
 		t=$(now)
-		if ! "$S/kernel.sh" fetch "$suite" >/dev/null ||
-			! "$S/buildroot.sh" "$suite" >/dev/null; then
-			touch "$td/missing-$suite"
+		key=$(key_of "$suite") klog=$out/kernel-$key.log
+		if ! kernel_key "$suite" >"$klog" 2>&1 ||
+			! "$S/kernel.sh" fetch "$suite" >>"$klog" 2>&1 ||
+			! "$S/buildroot.sh" "$suite" >>"$klog" 2>&1; then
+			{ grep '^error: ' "$klog" || tail -1 "$klog"; } | tail -1 | sed 's/^error: //' >"$td/missing-$key"
 			continue
 		fi
-		log "stage $suite-fetch+root: $(elapsed "$t") s"
+		log "stage $key-fetch+root: $(elapsed "$t") s"
 		t=$(now)
 		for layout in $(layouts "$suite"); do
 			vars=
 			[ "$layout" = plain ] || vars=DRVHOOK_LAYOUT=$layout
 			# a stub that fails to build leaves no module: the kernel's
 			# runs fail as MISSING rather than test an older build
-			"$S/build-kmod.sh" "$suite" "$kmods/$suite/$layout" $vars \
-				>"$out/kmod-$suite${vars:+-$layout}.log" 2>&1 || {
-				rm -f "$kmods/$suite/$layout"/*.ko
-				tail -20 "$out/kmod-$suite${vars:+-$layout}.log" >>"$td/report"
+			"$S/build-kmod.sh" "$suite" "$kmods/$key/$layout" $vars \
+				>"$out/kmod-$key${vars:+-$layout}.log" 2>&1 || {
+				rm -f "$kmods/$key/$layout"/*.ko
+				tail -20 "$out/kmod-$key${vars:+-$layout}.log" >>"$td/report"
 			}
 		done
-		log "stage $suite-kmod: $(elapsed "$t") s"
+		log "stage $key-kmod: $(elapsed "$t") s"
 	done
 	echo "0 0 0" >"$td/counts"
 }
 
-# run_kernel SUITE MODE LAYOUT: boots one guest, reports in its task dir
+# run_kernel SPEC MODE LAYOUT: boots one guest, reports in its task dir
+# (as suite: the kernel's name, kernel_name)
 run_kernel() {
-	local suite=$1 mode=$2 layout=$3 ver kdir log rc p f s splats=0 ap=$append
-	local name=$suite-$mode-$layout
+	local spec=$1 mode=$2 layout=$3 ver kdir log rc p f s splats=0 ap=$append suite key
+	suite=$(kernel_name "$spec") key=$(key_of "$spec")
+	local name=$key-$mode-$layout
 	local td=$out/.tasks/$name
 	log=$out/$name
 	mkdir -p "$log"
-	ver=$("$S/kernel.sh" path "$suite" version 2>/dev/null) || ver=unknown
-	kdir=$kmods/$suite/$layout
+	ver=$("$S/kernel.sh" path "$spec" version 2>/dev/null) || ver=unknown
+	kdir=$kmods/$key/$layout
 	if [ ! -f "$kdir/drvhook.ko" ]; then
 		echo "run $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
 		echo "0 1 0 0" >"$td/counts"
@@ -208,7 +220,7 @@ run_kernel() {
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	ap="$ap drvhook.layout=$layout drvhook.hotplug=${CHECK_HOTPLUG:-2}"
 	rc=0
-	"$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
+	"$S/vm.sh" run "$spec" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
 		--timeout 900 --boot-timeout 180 --boot-marker '^TAP version 13' \
 		--append "$ap" 2>"$log/vm.err" &
 	local vmpid=$! hppid
@@ -259,18 +271,26 @@ tasks+=(doc-policy)
 [ -n "${prep_started:-}" ] || start_task kernels prepare_kernels
 while [ ! -f "$out/.tasks/kernels/done" ]; do sleep 0.5; done
 for suite in $kernels; do
-	if [ -f "$out/.tasks/kernels/missing-$suite" ]; then
-		mkdir -p "$out/.tasks/missing-$suite"
-		echo "kernel $suite MISSING (fetch or build root failed)" >"$out/.tasks/missing-$suite/report"
-		echo "0 1 0" >"$out/.tasks/missing-$suite/counts"
-		echo 0 >"$out/.tasks/missing-$suite/done"
-		tasks+=("missing-$suite")
+	key=$(key_of "$suite")
+	if [ -f "$out/.tasks/kernels/missing-$key" ]; then
+		md=$out/.tasks/missing-$key why=$(cat "$out/.tasks/kernels/missing-$key")
+		mkdir -p "$md"
+		{
+			echo "kernel $(kernel_name "$suite") MISSING (fetch or build root failed)"
+			echo "  $why"
+			echo "  see $out/kernel-$key.log"
+		} >"$md/report"
+		echo "0 1 0" >"$md/counts"
+		echo "{\"suite\":\"$(json_str "$(kernel_name "$suite")")\",\"version\":\"unknown\",\"mode\":\"unknown\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"missing\":\"$(json_str "$why")\",\"runs\":[]}" >"$md/missing.json"
+		echo 0 >"$md/done"
+		tasks+=("missing-$key")
 		continue
 	fi
 	for layout in $(layouts "$suite"); do
 		for mode in ${MODES:-auto forced-fallback}; do
-			[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
-			start_task "$suite-$mode-$layout" run_kernel "$suite" "$mode" "$layout"
+			# forced-fallback only where auto is struct_ops
+			[ "$mode" = forced-fallback ] && ! kernel_struct_ops "$suite" && continue
+			start_task "$key-$mode-$layout" run_kernel "$suite" "$mode" "$layout"
 		done
 	done
 done

@@ -4,7 +4,8 @@
 # hostile, privilege: selftests/guest/t_stress.sh) and hotplug
 # (t_hotplug.sh, the host driving QMP: selftests/hotplug-host.sh).
 #
-#   STRESS_KERNELS="bookworm trixie trixie-backports"   suites (default all)
+#   STRESS_KERNELS="bookworm trixie trixie-backports"   kernels (default
+#                   these; any spec of KERNELS, scripts/README.md)
 #   STRESS_MODES="auto forced-fallback"  modes (default both; forced-fallback
 #                   only where auto is struct_ops)
 #   STRESS_JOBS=N   guests booted at once (default 1)
@@ -60,8 +61,9 @@ cp "$repo"/selftests/guest/* "$payload/tests/"
 
 # run_one SUITE MODE [debug]: one guest; results in $out/SUITE-MODE[-debug]/
 run_one() {
-	local suite=$1 mode=$2 dbg=${3:-} log=$out/$1-$2${3:+-debug} ap rc=0 vmpid hppid t0 f
-	local ko=$repo/build/kmod/$suite/plain/drvhook.ko sizes bz=
+	local suite=$1 mode=$2 dbg=${3:-} ap rc=0 vmpid hppid t0 f key
+	key=$(kernel_key "$suite")
+	local log=$out/$key-$2${3:+-debug} ko=$repo/build/kmod/$key/plain/drvhook.ko sizes bz=
 	sizes="storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads"
 	sizes="$sizes fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
 	if [ -n "$dbg" ]; then
@@ -98,16 +100,16 @@ run_one() {
 }
 
 for suite in $kernels; do
-	suite_base "$suite" >/dev/null
+	key=$(kernel_key "$suite") || exit 1
 	"$S/kernel.sh" fetch "$suite" >/dev/null && "$S/buildroot.sh" "$suite" >/dev/null &&
-		"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$suite/plain" >"$out/kmod-$suite.log" 2>&1 ||
-		echo "$suite: kernel, build root or module build failed (see $out/kmod-$suite.log)"
+		"$S/build-kmod.sh" "$suite" "$repo/build/kmod/$key/plain" >"$out/kmod-$key.log" 2>&1 ||
+		echo "$suite: kernel, build root or module build failed (see $out/kmod-$key.log)"
 done
 
 runs=() debug_failed=0
 for suite in $kernels; do
 	for mode in $modes; do
-		[ "$mode" = forced-fallback ] && [ "$suite" = bookworm ] && continue
+		[ "$mode" = forced-fallback ] && ! kernel_struct_ops "$suite" && continue
 		runs+=("$suite $mode")
 	done
 done
@@ -144,7 +146,7 @@ failed=${debug_failed:-0} entries=()
 printf '\n%-17s %-15s %-10s %8s %7s %9s %5s %8s  %s\n' kernel mode scenario held faults inputs lost secs details
 for r in "${runs[@]}"; do
 	set -- $r
-	suite=$1 mode=$2 dbg=${3:-} log=$out/$1-$2${3:+-debug}
+	suite=$1 mode=$2 dbg=${3:-} log=$out/$(kernel_key "$1")-$2${3:+-debug}
 	ver=$("$S/kernel.sh" path "$suite" version 2>/dev/null) || ver=unknown
 	[ -n "$dbg" ] && ver="$ver-debug"
 	read -r rc secs 2>/dev/null <"$log/rc" || { rc=missing secs=0; }

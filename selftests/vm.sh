@@ -1,5 +1,5 @@
 #!/bin/bash
-# make vm [KERNEL=suite]: an interactive guest with the stub loaded and the
+# make vm [KERNEL=spec]: an interactive guest with the stub loaded and the
 # loader, bpftool, the policies and the tests at hand. Default: the newest
 # kernel of the matrix. Quit with 'poweroff -f' (or Ctrl-A X).
 set -euo pipefail
@@ -7,7 +7,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 S=$repo/scripts
 suite=${1:-trixie-backports}
-w=$repo/build/vm/$suite
+w=$repo/build/vm/$(kernel_key "$suite")
 
 make -s -C "$repo" all
 "$S/kernel.sh" fetch "$suite" >/dev/null

@@ -9,7 +9,6 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/selftests/lib/tap.bash"
 DRVHOOK_CACHE=$(mktemp -d)
 trap 'rm -rf "$DRVHOOK_CACHE"' EXIT
-suite_apt_suites() { echo sid; }	# a suite whose Release is expired
 strict=(-o Acquire::Check-Valid-Until=true -o Acquire::Check-Date=true)
 
 suite_apt_init sid
@@ -35,7 +34,7 @@ expect "without check-valid-until=no, apt refuses sid's Release" 1 "$(grep -c 'i
 # a wrong key is still refused
 : >"$DRVHOOK_CACHE/empty.gpg"
 sed "s|signed-by=[^] ]*|signed-by=$DRVHOOK_CACHE/empty.gpg check-valid-until=no|" \
-	<<<"$(apt_sources sid)" >"$(suite_apt_dir sid)/sources.list"
+	<<<"$(apt_source_line "$(apt_mirror)" sid)" >"$(suite_apt_dir sid)/sources.list"
 out=$(sapt_get sid "${strict[@]}" update 2>&1); rc=$?
 if [ "$rc" != 0 ] && grep -qE 'NO_PUBKEY|not signed|signature' <<<"$out"; then
 	ok "signatures are still checked: a keyring without the archive's key is refused"
