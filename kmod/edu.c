@@ -9,6 +9,10 @@
  * once: with its result, its hook's -errno, -ETIMEDOUT, -EBUSY (the
  * device still computes a factorial that timed out), or -ENODEV when the
  * device goes away under it.
+ *
+ * User memory is copied outside the locks that remove() waits for
+ * (gone_sem, hw_lock): a copy may wait forever on a fault (userfaultfd,
+ * FUSE). DMA data goes through a kernel bounce buffer.
  */
 #include <linux/cdev.h>
 #include <linux/cred.h>
@@ -236,11 +240,12 @@ noinline int edu_request_hook(struct drvhook_dev *hd, u32 op, u64 *arg,
 }
 
 /*
- * One request, start to finish. DMA data stays in the coherent buffer,
- * under hw_lock, from the copy-in (DMA_TO) to the copy-out (DMA_FROM).
+ * One request, start to finish, in hardware under hw_lock. @kbuf: the
+ * DMA data, copied to the coherent buffer (DMA_TO) or from it, after the
+ * complete hook (DMA_FROM).
  */
-static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
-		       void __user *ubuf)
+static int edu_request_hw(struct edu *edu, u32 op, u64 *arg, u32 off,
+			  u32 len, void *kbuf)
 {
 	u64 result = 0;
 	int err;
@@ -258,11 +263,8 @@ static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
 		err = -ENODEV;
 		goto unlock;
 	}
-	if (op == DRVHOOK_OP_DMA_TO_DEV &&
-	    copy_from_user(edu->dma_buf, ubuf, len)) {
-		err = -EFAULT;
-		goto unlock;
-	}
+	if (op == DRVHOOK_OP_DMA_TO_DEV)
+		memcpy(edu->dma_buf, kbuf, len);
 	err = edu_hw(edu, op, *arg, off, len, &result);
 
 	if (drvhook_has(&edu->hd, DRVHOOK_COMPLETE)) {
@@ -282,9 +284,8 @@ static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
 			result = ctx.result;
 		}
 	}
-	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
-	    copy_to_user(ubuf, edu->dma_buf, len))
-		err = -EFAULT;
+	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV)
+		memcpy(kbuf, edu->dma_buf, len);
 unlock:
 	atomic_dec(&edu->inflight);
 	mutex_unlock(&edu->hw_lock);
@@ -294,22 +295,94 @@ out:
 	return err;
 }
 
+/* A request on a device that may be going: -ENODEV once remove began. */
+static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
+		       void *kbuf)
+{
+	int err = -ENODEV;
+
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		err = edu_request_hw(edu, op, arg, off, len, kbuf);
+	up_read(&edu->gone_sem);
+	return err;
+}
+
+/* A DMA request between user memory and the device, through a bounce. */
+static int edu_request_dma(struct edu *edu, u32 op, u32 off, u32 len,
+			   void __user *ubuf)
+{
+	u64 arg = 0;
+	void *kbuf;
+	int err;
+
+	kbuf = kmalloc(len, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (op == DRVHOOK_OP_DMA_TO_DEV && copy_from_user(kbuf, ubuf, len))
+		goto out;
+	err = edu_request(edu, op, &arg, off, len, kbuf);
+	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
+	    copy_to_user(ubuf, kbuf, len))
+		err = -EFAULT;
+out:
+	kfree(kbuf);
+	return err;
+}
+
 static int edu_ioctl_dma(struct edu *edu, u32 op, void __user *uarg)
 {
 	struct edu_dma d;
-	u64 arg = 0;
 
 	if (copy_from_user(&d, uarg, sizeof(d)))
 		return -EFAULT;
 	if (!d.len || d.len > EDU_DMA_SIZE || d.off > EDU_DMA_SIZE - d.len)
 		return -EINVAL;
-	return edu_request(edu, op, &arg, d.off, d.len, u64_to_user_ptr(d.buf));
+	return edu_request_dma(edu, op, d.off, d.len, u64_to_user_ptr(d.buf));
 }
 
-static long edu_ioctl_locked(struct edu *edu, unsigned int cmd,
-			     void __user *uarg)
+static int edu_ioctl_status(struct edu *edu, void __user *uarg)
 {
 	struct edu_status st;
+
+	down_read(&edu->gone_sem);
+	if (edu->gone) {
+		up_read(&edu->gone_sem);
+		return -ENODEV;
+	}
+	st = (struct edu_status) {
+		.id = edu->hd.info.id,
+		.hw_ident = edu->hd.info.hw_ident,
+		.quirks = edu->quirks,
+		.irq_mode = edu->irq_mode,
+		.requests = atomic64_read(&edu->requests),
+		.completions = atomic64_read(&edu->completions),
+		.irqs = atomic64_read(&edu->irqs),
+	};
+	up_read(&edu->gone_sem);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/* The hook core's and the bench ioctls: privileged, small copies. */
+static long edu_ioctl_core(struct edu *edu, unsigned int cmd,
+			   void __user *uarg)
+{
+	long ret = -ENODEV;
+
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		ret = cmd == EDU_IOC_BENCH ?
+		      drvhook_bench_ioctl(&edu->hd, uarg) :
+		      drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+	up_read(&edu->gone_sem);
+	return ret;
+}
+
+static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu *edu = file->private_data;
+	void __user *uarg = (void __user *)arg;
 	struct edu_fact f;
 	u64 v;
 	int err;
@@ -332,49 +405,22 @@ static long edu_ioctl_locked(struct edu *edu, unsigned int cmd,
 	case EDU_IOC_DMA_FROM:
 		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_FROM_DEV, uarg);
 	case EDU_IOC_STATUS:
-		st = (struct edu_status) {
-			.id = edu->hd.info.id,
-			.hw_ident = edu->hd.info.hw_ident,
-			.quirks = edu->quirks,
-			.irq_mode = edu->irq_mode,
-			.requests = atomic64_read(&edu->requests),
-			.completions = atomic64_read(&edu->completions),
-			.irqs = atomic64_read(&edu->irqs),
-		};
-		return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
-	case EDU_IOC_BENCH:
-		return drvhook_bench_ioctl(&edu->hd, uarg);
+		return edu_ioctl_status(edu, uarg);
 	default:
-		return drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+		return edu_ioctl_core(edu, cmd, uarg);
 	}
-}
-
-static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	struct edu *edu = file->private_data;
-	long ret = -ENODEV;
-
-	down_read(&edu->gone_sem);
-	if (!edu->gone)
-		ret = edu_ioctl_locked(edu, cmd, (void __user *)arg);
-	up_read(&edu->gone_sem);
-	return ret;
 }
 
 static ssize_t edu_rw(struct file *file, char __user *buf, size_t count,
 		      loff_t *pos, u32 op)
 {
 	struct edu *edu = file->private_data;
-	u64 arg = 0;
-	int err = -ENODEV;
+	int err;
 
 	if (*pos >= EDU_DMA_SIZE || !count)
 		return 0;
 	count = min_t(size_t, count, EDU_DMA_SIZE - *pos);
-	down_read(&edu->gone_sem);
-	if (!edu->gone)
-		err = edu_request(edu, op, &arg, *pos, count, buf);
-	up_read(&edu->gone_sem);
+	err = edu_request_dma(edu, op, *pos, count, buf);
 	if (err)
 		return err;
 	*pos += count;

@@ -29,6 +29,14 @@
  *   edutest reg PCI OFFSET         a 32-bit register of the device's BAR 0,
  *                                  through sysfs (PCI: 0000:00:04.0; for a
  *                                  device no driver holds)
+ *
+ * Unbind tests (eduunbind.c):
+ *   edutest uffd-dma DEV to|from   a 4 KiB DMA whose user buffer is on a
+ *                                  userfaultfd page nobody serves: prints
+ *                                  "fault PID" once the fault is pending;
+ *                                  SIGUSR1 to PID resolves it; then prints
+ *                                  how the ioctl ended ("ok" or "error
+ *                                  <errno>")
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +50,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "drvhook.h"
+#include "eduunbind.h"
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	switch (e) {
 	case EACCES: return "EACCES";
@@ -258,9 +267,12 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n");
+		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n"
+			"       edutest uffd-dma DEV ...\n");
 		return 2;
 	}
+	if (!strcmp(cmd, "uffd-dma"))
+		return argc < 4 ? 2 : cmd_uffd_dma(argv[2], argv[3]);
 	if (!strcmp(cmd, "load"))
 		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (!strcmp(cmd, "reg"))
