@@ -506,6 +506,25 @@ static void edu_quiesce(struct edu *edu)
 			   10, EDU_TIMEOUT_MS * 1000);
 }
 
+/*
+ * The DMA engine runs from a timer, ~100 ms after its command: a request
+ * that ended with -ENODEV may leave a transfer running. Waited out before
+ * the coherent buffer goes (devres frees it after remove) and the
+ * interrupt (an INTx nobody acks); if it never ends, the device loses bus
+ * mastering instead.
+ */
+static void edu_quiesce_dma(struct edu *edu)
+{
+	u32 v;
+
+	if (!readl_poll_timeout(edu->mmio + EDU_REG_DMA_CMD, v,
+				!(v & EDU_DMA_START), 1000,
+				EDU_TIMEOUT_MS * 1000))
+		return;
+	dev_warn(&edu->pdev->dev, "DMA still running at remove\n");
+	pci_clear_master(edu->pdev);
+}
+
 static void edu_free_irq(struct edu *edu)
 {
 	if (!edu->irq_mode)
@@ -636,6 +655,7 @@ static void edu_remove(struct pci_dev *pdev)
 	down_write(&edu->gone_sem);
 	up_write(&edu->gone_sem);
 
+	edu_quiesce_dma(edu);
 	cdev_device_del(&edu->cdev, &edu->cdev_dev);
 	edu_free_irq(edu);
 	drvhook_dev_remove(&edu->hd);

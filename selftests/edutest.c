@@ -37,6 +37,11 @@
  *                                  SIGUSR1 to PID resolves it; then prints
  *                                  how the ioctl ended ("ok" or "error
  *                                  <errno>")
+ *   edutest dma-unbind DEV PCI     unbinds PCI while a DMA of DEV runs,
+ *                                  rebinds, DMAs again: "dma=idle|running"
+ *                                  (the engine once the unbind returned),
+ *                                  "first=<errno>" (the DMA in flight),
+ *                                  "next=same|differ" (data after rebind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +101,7 @@ static uint64_t fact(unsigned int n)
  * LEN seeded random bytes written to the device by DMA (in out) and read
  * back (in in): 0, or 1 after printing the error.
  */
-static int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
+int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
 			 unsigned char *out, unsigned char *in)
 {
 	struct edu_dma d = { .len = len };
@@ -268,11 +273,13 @@ int main(int argc, char **argv)
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n"
-			"       edutest uffd-dma DEV ...\n");
+			"       edutest uffd-dma|dma-unbind DEV ...\n");
 		return 2;
 	}
 	if (!strcmp(cmd, "uffd-dma"))
 		return argc < 4 ? 2 : cmd_uffd_dma(argv[2], argv[3]);
+	if (!strcmp(cmd, "dma-unbind"))
+		return argc < 4 ? 2 : cmd_dma_unbind(argv[2], argv[3]);
 	if (!strcmp(cmd, "load"))
 		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (!strcmp(cmd, "reg"))

@@ -34,6 +34,76 @@ static int open_edu(const char *dev)
 	return open(path, O_RDWR);
 }
 
+/* writes PCI to the driver's bind or unbind file: 0 or errno */
+static int drv_write(const char *file, const char *pci)
+{
+	int fd = open(file, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, pci, strlen(pci)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* the state letter of /proc/PID/stat, or 0 */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* a 32-bit register of an unbound device's BAR 0: 0, or errno */
+static int bar_reg(const char *pci, unsigned long off, uint32_t *v)
+{
+	char path[96];
+	volatile uint32_t *bar;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", pci);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		return errno;
+	bar = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED) {
+		err = errno;
+	} else {
+		*v = bar[off / 4];
+		munmap((void *)bar, 4096);
+	}
+	close(fd);
+	return err;
+}
+
+/* the child's errno (its exit status), "killed" or "lost" */
+static const char *child_end(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return "lost";
+	if (WIFSIGNALED(st))
+		return "killed";
+	return WEXITSTATUS(st) ? errname(WEXITSTATUS(st)) : "ok";
+}
+
 static volatile sig_atomic_t go;
 
 static void on_go(int sig __attribute__((unused)))
@@ -106,5 +176,57 @@ int cmd_uffd_dma(const char *dev, const char *dir)
 	err = ioctl(fd, from ? EDU_IOC_DMA_FROM : EDU_IOC_DMA_TO, &d) ? errno : 0;
 	waitpid(pid, NULL, 0);
 	printf("%s%s\n", err ? "error " : "ok", err ? errname(err) : "");
+	return 0;
+}
+
+/*
+ * A DMA from the device is started, and the device unbound while the
+ * engine still runs (its timer: 100 ms); then bound again and a round
+ * trip done at once. The stub must have waited the engine out: a running
+ * one ignores the next bind's DMA registers and completes the old
+ * transfer in their place.
+ */
+int cmd_dma_unbind(const char *dev, const char *pci)
+{
+	static unsigned char out[EDU_DMA_SIZE], in[EDU_DMA_SIZE];
+	struct edu_dma d = { .len = EDU_DMA_SIZE, .buf = (uintptr_t)in };
+	const char *first;
+	int fd, err, i;
+	uint32_t cmd = 0;
+	long long t0;
+	pid_t pid;
+
+	fd = open_edu(dev);
+	if (fd < 0)
+		return printf("error %s\n", errname(errno)), 1;
+	if (dma_roundtrip(fd, 7, EDU_DMA_SIZE, out, in))
+		return 1;
+	pid = fork();
+	if (pid == 0)
+		_exit(ioctl(fd, EDU_IOC_DMA_FROM, &d) ? errno : 0);
+	/* D: in the stub's wait for the engine, the command written */
+	for (i = 0; i < 5000 && proc_state(pid) != 'D'; i++)
+		usleep(1000);
+	t0 = now_ms();
+	err = drv_write(DRV "unbind", pci);
+	if (err)
+		return printf("error unbind %s\n", errname(err)), 1;
+	fprintf(stderr, "# dma-unbind: the unbind took %lld ms\n", now_ms() - t0);
+	err = bar_reg(pci, 0x98, &cmd);
+	first = child_end(pid);
+	close(fd);
+	if (err)
+		return printf("error reg %s\n", errname(err)), 1;
+	err = drv_write(DRV "bind", pci);
+	if (err)
+		return printf("error bind %s\n", errname(err)), 1;
+	for (i = 0; i < 5000 && (fd = open_edu(dev)) < 0; i++)
+		usleep(1000);
+	if (fd < 0)
+		return printf("error %s\n", errname(errno)), 1;
+	printf("dma=%s first=%s ", cmd & 1 ? "running" : "idle", first);
+	if (dma_roundtrip(fd, 8, EDU_DMA_SIZE, out, in))
+		return 1;
+	printf("next=%s\n", memcmp(in, out, sizeof(in)) ? "differ" : "same");
 	return 0;
 }

@@ -4,7 +4,10 @@
 #define EDUUNBIND_H
 
 const char *errname(int e);
+int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
+		  unsigned char *out, unsigned char *in);
 
 int cmd_uffd_dma(const char *dev, const char *dir);
+int cmd_dma_unbind(const char *dev, const char *pci);
 
 #endif

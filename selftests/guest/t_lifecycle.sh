@@ -77,6 +77,22 @@ case $out in
 		"unbound killed" "$(uffd_unbind to kill)"
 	;;
 esac
+# A DMA in flight at unbind: remove waits the engine out (100 ms), in
+# every mode; the next bind's first DMA moves its own data.
+out=$(edutest dma-unbind edu1 "$pci1")
+expect "DMA in flight at unbind: engine idle after, next bind's DMA exact (MSI)" \
+	"dma=idle first=ENODEV next=same" "$out"
+attach quirks edu1 >/dev/null 2>&1
+echo "$pci1" >$drv/unbind
+echo "$pci1" >$drv/bind
+expect_match "edu1 rebound polled (quirks)" "irq_mode=0" "$(edutest status edu1)"
+out=$(edutest dma-unbind edu1 "$pci1")
+expect "DMA in flight at unbind: engine idle after, next bind's DMA exact (polled)" \
+	"dma=idle first=ENODEV next=same" "$out"
+drvhook policy detach dev edu1 name quirks >/dev/null 2>&1
+echo "$pci1" >$drv/unbind
+echo "$pci1" >$drv/bind
+expect_match "edu1 back to MSI" "irq_mode=2" "$(edutest status edu1)"
 
 out=$(rmmod drvhook 2>&1; echo "rc=$?")
 expect_match "rmmod refused while a policy is attached" "rc=[1-9]" "$out"
