@@ -27,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include "compat.h"
 #include "hook_core.h"
 #include "bench.h"
@@ -65,7 +66,8 @@ struct edu {
 	struct rw_semaphore gone_sem;	/* readers: file ops; writer: remove */
 	bool gone;
 	struct mutex hw_lock;		/* one request in hardware at a time */
-	struct completion done;
+	wait_queue_head_t irq_wq;	/* woken by interrupts and remove */
+	atomic_t irq_seq;		/* interrupts handled */
 	void *dma_buf;
 	dma_addr_t dma_addr;
 	int irq;
@@ -83,11 +85,15 @@ static void edu_cdev_dev_release(struct device *dev)
 	kfree(container_of(dev, struct edu, cdev_dev));
 }
 
+static void edu_wake(struct edu *edu)
+{
+	atomic_inc(&edu->irq_seq);
+	wake_up(&edu->irq_wq);
+}
+
 static irqreturn_t edu_irq_thread(int irq, void *data)
 {
-	struct edu *edu = data;
-
-	complete(&edu->done);
+	edu_wake(data);
 	return IRQ_HANDLED;
 }
 
@@ -114,28 +120,35 @@ static irqreturn_t edu_irq(int irq, void *data)
 		    DRVHOOK_IRQ_THREAD)
 			return IRQ_WAKE_THREAD;
 	}
-	complete(&edu->done);
+	edu_wake(edu);
 	return IRQ_HANDLED;
 }
 
+static bool edu_woken(struct edu *edu, int seq)
+{
+	return READ_ONCE(edu->gone) || atomic_read(&edu->irq_seq) != seq;
+}
+
 /*
- * Waits for the device to clear @bit of @reg: by IRQ, or polling. An
- * interrupt while the bit is still set is a stale one (of a request that
- * timed out): wait on for ours.
+ * Waits for the device to clear @bit of @reg: by IRQ (one after @seq, the
+ * count read before the command), or polling. An interrupt while the bit
+ * is still set is a stale one (of a request that timed out): wait on for
+ * ours. Remove's wake-up cannot be undone: gone is part of the condition.
  */
-static int edu_wait(struct edu *edu, u32 reg, u32 bit)
+static int edu_wait(struct edu *edu, u32 reg, u32 bit, int seq)
 {
 	unsigned long left = msecs_to_jiffies(EDU_TIMEOUT_MS);
 	u32 v;
 
 	if (edu->irq_mode) {
 		for (;;) {
-			left = wait_for_completion_timeout(&edu->done, left);
-			if (!left)
-				return -ETIMEDOUT;
+			left = wait_event_timeout(edu->irq_wq,
+						  edu_woken(edu, seq), left);
 			if (READ_ONCE(edu->gone))
 				return -ENODEV;
-			reinit_completion(&edu->done);
+			if (!left)
+				return -ETIMEDOUT;
+			seq = atomic_read(&edu->irq_seq);
 			if (!(readl(edu->mmio + reg) & bit))
 				return 0;
 		}
@@ -149,6 +162,7 @@ static int edu_wait(struct edu *edu, u32 reg, u32 bit)
 static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
 {
 	u32 cmd = EDU_DMA_START | (edu->irq_mode ? EDU_DMA_IRQ : 0);
+	int seq = atomic_read(&edu->irq_seq);
 
 	if (op == DRVHOOK_OP_DMA_FROM_DEV) {
 		writeq(EDU_DMA_BUF + off, edu->mmio + EDU_REG_DMA_SRC);
@@ -160,19 +174,16 @@ static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
 	}
 	writeq(len, edu->mmio + EDU_REG_DMA_COUNT);
 	writeq(cmd, edu->mmio + EDU_REG_DMA_CMD);
-	return edu_wait(edu, EDU_REG_DMA_CMD, EDU_DMA_START);
+	return edu_wait(edu, EDU_REG_DMA_CMD, EDU_DMA_START, seq);
 }
 
 /* The hardware part of a request; caller holds hw_lock. */
 static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		  u64 *result)
 {
-	int err;
+	int err, seq;
 	u32 v;
 
-	reinit_completion(&edu->done);
-	if (READ_ONCE(edu->gone))
-		return -ENODEV;
 	switch (op) {
 	case DRVHOOK_OP_PING:
 		writel(arg, edu->mmio + EDU_REG_LIVENESS);
@@ -184,14 +195,17 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		 * factorial that timed out may still run (large inputs take
 		 * seconds). Busy, not someone else's result.
 		 */
-		if (readl_poll_timeout(edu->mmio + EDU_REG_STATUS, v,
-				       !(v & EDU_STATUS_COMPUTING) ||
-				       READ_ONCE(edu->gone),
-				       100, EDU_TIMEOUT_MS * 1000))
+		err = readl_poll_timeout(edu->mmio + EDU_REG_STATUS, v,
+					 !(v & EDU_STATUS_COMPUTING) ||
+					 READ_ONCE(edu->gone),
+					 100, EDU_TIMEOUT_MS * 1000);
+		if (READ_ONCE(edu->gone))
+			return -ENODEV;
+		if (err)
 			return -EBUSY;
-		reinit_completion(&edu->done);
+		seq = atomic_read(&edu->irq_seq);
 		writel(arg, edu->mmio + EDU_REG_FACT);
-		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING);
+		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING, seq);
 		if (!err)
 			*result = readl(edu->mmio + EDU_REG_FACT);
 		return err;
@@ -577,7 +591,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->pdev = pdev;
 	init_rwsem(&edu->gone_sem);
 	mutex_init(&edu->hw_lock);
-	init_completion(&edu->done);
+	init_waitqueue_head(&edu->irq_wq);
 	device_initialize(&edu->cdev_dev);
 	edu->cdev_dev.release = edu_cdev_dev_release;
 	edu->hd.info.vendor = pdev->vendor;
@@ -651,7 +665,7 @@ static void edu_remove(struct pci_dev *pdev)
 	struct edu *edu = pci_get_drvdata(pdev);
 
 	WRITE_ONCE(edu->gone, true);
-	complete_all(&edu->done);
+	wake_up_all(&edu->irq_wq);
 	down_write(&edu->gone_sem);
 	up_write(&edu->gone_sem);
 

@@ -42,6 +42,11 @@
  *                                  (the engine once the unbind returned),
  *                                  "first=<errno>" (the DMA in flight),
  *                                  "next=same|differ" (data after rebind)
+ *   edutest fact-unbind DEV PCI N  a factorial of N that times out, then
+ *                                  one waiting for the device to be free;
+ *                                  unbinds PCI meanwhile and rebinds:
+ *                                  "first=<errno> waiter=<errno>" and
+ *                                  "in=<ms>" (waiter's end after unbind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -273,13 +278,16 @@ int main(int argc, char **argv)
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n"
-			"       edutest uffd-dma|dma-unbind DEV ...\n");
+			"       edutest uffd-dma|dma-unbind|fact-unbind DEV ...\n");
 		return 2;
 	}
 	if (!strcmp(cmd, "uffd-dma"))
 		return argc < 4 ? 2 : cmd_uffd_dma(argv[2], argv[3]);
 	if (!strcmp(cmd, "dma-unbind"))
 		return argc < 4 ? 2 : cmd_dma_unbind(argv[2], argv[3]);
+	if (!strcmp(cmd, "fact-unbind"))
+		return argc < 5 ? 2 : cmd_fact_unbind(argv[2], argv[3],
+						       strtoul(argv[4], NULL, 0));
 	if (!strcmp(cmd, "load"))
 		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (!strcmp(cmd, "reg"))

@@ -230,3 +230,56 @@ int cmd_dma_unbind(const char *dev, const char *pci)
 	printf("next=%s\n", memcmp(in, out, sizeof(in)) ? "differ" : "same");
 	return 0;
 }
+
+/* a child doing a factorial of N; its errno and end time through PIPEFD */
+static pid_t fact_child(int fd, unsigned int n, int pipefd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct edu_fact f = { .in = n };
+		long long r[2];
+
+		r[0] = ioctl(fd, EDU_IOC_FACT, &f) ? errno : 0;
+		r[1] = now_ms();
+		_exit(write(pipefd, r, sizeof(r)) != sizeof(r));
+	}
+	return pid;
+}
+
+/*
+ * A factorial of N (seconds of device time) times out; the next waits in
+ * the stub for the device to finish it, and the device is unbound under
+ * that wait: the waiter must end with ENODEV at once, not wait on for an
+ * interrupt or its timeout.
+ */
+int cmd_fact_unbind(const char *dev, const char *pci, unsigned int n)
+{
+	long long first[2], waiter[2], t0;
+	int fd, p[2], err;
+	pid_t pid;
+
+	fd = open_edu(dev);
+	if (fd < 0 || pipe(p))
+		return printf("error %s\n", errname(errno)), 1;
+	pid = fact_child(fd, n, p[1]);
+	if (read(p[0], first, sizeof(first)) != sizeof(first))
+		return printf("error first lost\n"), 1;
+	waitpid(pid, NULL, 0);
+	pid = fact_child(fd, 5, p[1]);
+	usleep(300000);
+	t0 = now_ms();
+	err = drv_write(DRV "unbind", pci);
+	if (err)
+		return printf("error unbind %s\n", errname(err)), 1;
+	if (read(p[0], waiter, sizeof(waiter)) != sizeof(waiter))
+		return printf("error waiter lost\n"), 1;
+	waitpid(pid, NULL, 0);
+	close(fd);
+	err = drv_write(DRV "bind", pci);
+	printf("first=%s waiter=%s in=%lld%s\n",
+	       first[0] ? errname(first[0]) : "ok",
+	       waiter[0] ? errname(waiter[0]) : "ok", waiter[1] - t0,
+	       err ? " bind failed" : "");
+	return 0;
+}

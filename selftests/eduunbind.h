@@ -9,5 +9,6 @@ int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
 
 int cmd_uffd_dma(const char *dev, const char *dir);
 int cmd_dma_unbind(const char *dev, const char *pci);
+int cmd_fact_unbind(const char *dev, const char *pci, unsigned int n);
 
 #endif

@@ -93,6 +93,15 @@ drvhook policy detach dev edu1 name quirks >/dev/null 2>&1
 echo "$pci1" >$drv/unbind
 echo "$pci1" >$drv/bind
 expect_match "edu1 back to MSI" "irq_mode=2" "$(edutest status edu1)"
+# A request waiting for the device to finish a factorial that timed out
+# (0xffffffff: seconds of device time) ends with ENODEV at the unbind.
+out=$(edutest fact-unbind edu1 "$pci1" 0xffffffff)
+echo "# fact-unbind: $out"
+expect_match "factorial waiter of an unbound edu1 ends with ENODEV at once (< 1 s)" \
+	"^first=ETIMEDOUT waiter=ENODEV in=[0-9]{1,3}$" "$out"
+i=0
+until [ "$(edutest fact edu1 5)" = 120 ] || [ $i -ge 60 ]; do sleep 0.5; i=$((i + 1)); done
+expect "edu1 computes again after the factorial unbind" 120 "$(edutest fact edu1 5)"
 
 out=$(rmmod drvhook 2>&1; echo "rc=$?")
 expect_match "rmmod refused while a policy is attached" "rc=[1-9]" "$out"
