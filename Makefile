@@ -55,9 +55,9 @@ $(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h i
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
 
-$(BUILD)/edutest: selftests/edutest.c include/drvhook.h
+$(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.h include/drvhook.h
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -Wall -Wextra -Iinclude $< -o $@
+	$(CC) -static -O2 -Wall -Wextra -Iinclude $(filter %.c,$^) -o $@
 
 # edustress links the loader's code (all of loader/ but main.c): its
 # fast storm changes policies with it (selftests/edustorm.c)

@@ -9,6 +9,10 @@
  * once: with its result, its hook's -errno, -ETIMEDOUT, -EBUSY (the
  * device still computes a factorial that timed out), or -ENODEV when the
  * device goes away under it.
+ *
+ * User memory is copied outside the locks that remove() waits for
+ * (gone_sem, hw_lock): a copy may wait forever on a fault (userfaultfd,
+ * FUSE). DMA data goes through a kernel bounce buffer.
  */
 #include <linux/cdev.h>
 #include <linux/cred.h>
@@ -23,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include "compat.h"
 #include "hook_core.h"
 #include "bench.h"
@@ -61,7 +66,8 @@ struct edu {
 	struct rw_semaphore gone_sem;	/* readers: file ops; writer: remove */
 	bool gone;
 	struct mutex hw_lock;		/* one request in hardware at a time */
-	struct completion done;
+	wait_queue_head_t irq_wq;	/* woken by interrupts and remove */
+	atomic_t irq_seq;		/* interrupts handled */
 	void *dma_buf;
 	dma_addr_t dma_addr;
 	int irq;
@@ -79,11 +85,15 @@ static void edu_cdev_dev_release(struct device *dev)
 	kfree(container_of(dev, struct edu, cdev_dev));
 }
 
+static void edu_wake(struct edu *edu)
+{
+	atomic_inc(&edu->irq_seq);
+	wake_up(&edu->irq_wq);
+}
+
 static irqreturn_t edu_irq_thread(int irq, void *data)
 {
-	struct edu *edu = data;
-
-	complete(&edu->done);
+	edu_wake(data);
 	return IRQ_HANDLED;
 }
 
@@ -110,28 +120,35 @@ static irqreturn_t edu_irq(int irq, void *data)
 		    DRVHOOK_IRQ_THREAD)
 			return IRQ_WAKE_THREAD;
 	}
-	complete(&edu->done);
+	edu_wake(edu);
 	return IRQ_HANDLED;
 }
 
+static bool edu_woken(struct edu *edu, int seq)
+{
+	return READ_ONCE(edu->gone) || atomic_read(&edu->irq_seq) != seq;
+}
+
 /*
- * Waits for the device to clear @bit of @reg: by IRQ, or polling. An
- * interrupt while the bit is still set is a stale one (of a request that
- * timed out): wait on for ours.
+ * Waits for the device to clear @bit of @reg: by IRQ (one after @seq, the
+ * count read before the command), or polling. An interrupt while the bit
+ * is still set is a stale one (of a request that timed out): wait on for
+ * ours. Remove's wake-up cannot be undone: gone is part of the condition.
  */
-static int edu_wait(struct edu *edu, u32 reg, u32 bit)
+static int edu_wait(struct edu *edu, u32 reg, u32 bit, int seq)
 {
 	unsigned long left = msecs_to_jiffies(EDU_TIMEOUT_MS);
 	u32 v;
 
 	if (edu->irq_mode) {
 		for (;;) {
-			left = wait_for_completion_timeout(&edu->done, left);
-			if (!left)
-				return -ETIMEDOUT;
+			left = wait_event_timeout(edu->irq_wq,
+						  edu_woken(edu, seq), left);
 			if (READ_ONCE(edu->gone))
 				return -ENODEV;
-			reinit_completion(&edu->done);
+			if (!left)
+				return -ETIMEDOUT;
+			seq = atomic_read(&edu->irq_seq);
 			if (!(readl(edu->mmio + reg) & bit))
 				return 0;
 		}
@@ -145,6 +162,7 @@ static int edu_wait(struct edu *edu, u32 reg, u32 bit)
 static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
 {
 	u32 cmd = EDU_DMA_START | (edu->irq_mode ? EDU_DMA_IRQ : 0);
+	int seq = atomic_read(&edu->irq_seq);
 
 	if (op == DRVHOOK_OP_DMA_FROM_DEV) {
 		writeq(EDU_DMA_BUF + off, edu->mmio + EDU_REG_DMA_SRC);
@@ -156,19 +174,16 @@ static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
 	}
 	writeq(len, edu->mmio + EDU_REG_DMA_COUNT);
 	writeq(cmd, edu->mmio + EDU_REG_DMA_CMD);
-	return edu_wait(edu, EDU_REG_DMA_CMD, EDU_DMA_START);
+	return edu_wait(edu, EDU_REG_DMA_CMD, EDU_DMA_START, seq);
 }
 
 /* The hardware part of a request; caller holds hw_lock. */
 static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		  u64 *result)
 {
-	int err;
+	int err, seq;
 	u32 v;
 
-	reinit_completion(&edu->done);
-	if (READ_ONCE(edu->gone))
-		return -ENODEV;
 	switch (op) {
 	case DRVHOOK_OP_PING:
 		writel(arg, edu->mmio + EDU_REG_LIVENESS);
@@ -180,14 +195,17 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 		 * factorial that timed out may still run (large inputs take
 		 * seconds). Busy, not someone else's result.
 		 */
-		if (readl_poll_timeout(edu->mmio + EDU_REG_STATUS, v,
-				       !(v & EDU_STATUS_COMPUTING) ||
-				       READ_ONCE(edu->gone),
-				       100, EDU_TIMEOUT_MS * 1000))
+		err = readl_poll_timeout(edu->mmio + EDU_REG_STATUS, v,
+					 !(v & EDU_STATUS_COMPUTING) ||
+					 READ_ONCE(edu->gone),
+					 100, EDU_TIMEOUT_MS * 1000);
+		if (READ_ONCE(edu->gone))
+			return -ENODEV;
+		if (err)
 			return -EBUSY;
-		reinit_completion(&edu->done);
+		seq = atomic_read(&edu->irq_seq);
 		writel(arg, edu->mmio + EDU_REG_FACT);
-		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING);
+		err = edu_wait(edu, EDU_REG_STATUS, EDU_STATUS_COMPUTING, seq);
 		if (!err)
 			*result = readl(edu->mmio + EDU_REG_FACT);
 		return err;
@@ -236,11 +254,12 @@ noinline int edu_request_hook(struct drvhook_dev *hd, u32 op, u64 *arg,
 }
 
 /*
- * One request, start to finish. DMA data stays in the coherent buffer,
- * under hw_lock, from the copy-in (DMA_TO) to the copy-out (DMA_FROM).
+ * One request, start to finish, in hardware under hw_lock. @kbuf: the
+ * DMA data, copied to the coherent buffer (DMA_TO) or from it, after the
+ * complete hook (DMA_FROM).
  */
-static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
-		       void __user *ubuf)
+static int edu_request_hw(struct edu *edu, u32 op, u64 *arg, u32 off,
+			  u32 len, void *kbuf)
 {
 	u64 result = 0;
 	int err;
@@ -258,11 +277,8 @@ static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
 		err = -ENODEV;
 		goto unlock;
 	}
-	if (op == DRVHOOK_OP_DMA_TO_DEV &&
-	    copy_from_user(edu->dma_buf, ubuf, len)) {
-		err = -EFAULT;
-		goto unlock;
-	}
+	if (op == DRVHOOK_OP_DMA_TO_DEV)
+		memcpy(edu->dma_buf, kbuf, len);
 	err = edu_hw(edu, op, *arg, off, len, &result);
 
 	if (drvhook_has(&edu->hd, DRVHOOK_COMPLETE)) {
@@ -282,9 +298,8 @@ static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
 			result = ctx.result;
 		}
 	}
-	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
-	    copy_to_user(ubuf, edu->dma_buf, len))
-		err = -EFAULT;
+	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV)
+		memcpy(kbuf, edu->dma_buf, len);
 unlock:
 	atomic_dec(&edu->inflight);
 	mutex_unlock(&edu->hw_lock);
@@ -294,22 +309,94 @@ out:
 	return err;
 }
 
+/* A request on a device that may be going: -ENODEV once remove began. */
+static int edu_request(struct edu *edu, u32 op, u64 *arg, u32 off, u32 len,
+		       void *kbuf)
+{
+	int err = -ENODEV;
+
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		err = edu_request_hw(edu, op, arg, off, len, kbuf);
+	up_read(&edu->gone_sem);
+	return err;
+}
+
+/* A DMA request between user memory and the device, through a bounce. */
+static int edu_request_dma(struct edu *edu, u32 op, u32 off, u32 len,
+			   void __user *ubuf)
+{
+	u64 arg = 0;
+	void *kbuf;
+	int err;
+
+	kbuf = kmalloc(len, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (op == DRVHOOK_OP_DMA_TO_DEV && copy_from_user(kbuf, ubuf, len))
+		goto out;
+	err = edu_request(edu, op, &arg, off, len, kbuf);
+	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
+	    copy_to_user(ubuf, kbuf, len))
+		err = -EFAULT;
+out:
+	kfree(kbuf);
+	return err;
+}
+
 static int edu_ioctl_dma(struct edu *edu, u32 op, void __user *uarg)
 {
 	struct edu_dma d;
-	u64 arg = 0;
 
 	if (copy_from_user(&d, uarg, sizeof(d)))
 		return -EFAULT;
 	if (!d.len || d.len > EDU_DMA_SIZE || d.off > EDU_DMA_SIZE - d.len)
 		return -EINVAL;
-	return edu_request(edu, op, &arg, d.off, d.len, u64_to_user_ptr(d.buf));
+	return edu_request_dma(edu, op, d.off, d.len, u64_to_user_ptr(d.buf));
 }
 
-static long edu_ioctl_locked(struct edu *edu, unsigned int cmd,
-			     void __user *uarg)
+static int edu_ioctl_status(struct edu *edu, void __user *uarg)
 {
 	struct edu_status st;
+
+	down_read(&edu->gone_sem);
+	if (edu->gone) {
+		up_read(&edu->gone_sem);
+		return -ENODEV;
+	}
+	st = (struct edu_status) {
+		.id = edu->hd.info.id,
+		.hw_ident = edu->hd.info.hw_ident,
+		.quirks = edu->quirks,
+		.irq_mode = edu->irq_mode,
+		.requests = atomic64_read(&edu->requests),
+		.completions = atomic64_read(&edu->completions),
+		.irqs = atomic64_read(&edu->irqs),
+	};
+	up_read(&edu->gone_sem);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/* The hook core's and the bench ioctls: privileged, small copies. */
+static long edu_ioctl_core(struct edu *edu, unsigned int cmd,
+			   void __user *uarg)
+{
+	long ret = -ENODEV;
+
+	down_read(&edu->gone_sem);
+	if (!edu->gone)
+		ret = cmd == EDU_IOC_BENCH ?
+		      drvhook_bench_ioctl(&edu->hd, uarg) :
+		      drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+	up_read(&edu->gone_sem);
+	return ret;
+}
+
+static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu *edu = file->private_data;
+	void __user *uarg = (void __user *)arg;
 	struct edu_fact f;
 	u64 v;
 	int err;
@@ -332,49 +419,22 @@ static long edu_ioctl_locked(struct edu *edu, unsigned int cmd,
 	case EDU_IOC_DMA_FROM:
 		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_FROM_DEV, uarg);
 	case EDU_IOC_STATUS:
-		st = (struct edu_status) {
-			.id = edu->hd.info.id,
-			.hw_ident = edu->hd.info.hw_ident,
-			.quirks = edu->quirks,
-			.irq_mode = edu->irq_mode,
-			.requests = atomic64_read(&edu->requests),
-			.completions = atomic64_read(&edu->completions),
-			.irqs = atomic64_read(&edu->irqs),
-		};
-		return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
-	case EDU_IOC_BENCH:
-		return drvhook_bench_ioctl(&edu->hd, uarg);
+		return edu_ioctl_status(edu, uarg);
 	default:
-		return drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+		return edu_ioctl_core(edu, cmd, uarg);
 	}
-}
-
-static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	struct edu *edu = file->private_data;
-	long ret = -ENODEV;
-
-	down_read(&edu->gone_sem);
-	if (!edu->gone)
-		ret = edu_ioctl_locked(edu, cmd, (void __user *)arg);
-	up_read(&edu->gone_sem);
-	return ret;
 }
 
 static ssize_t edu_rw(struct file *file, char __user *buf, size_t count,
 		      loff_t *pos, u32 op)
 {
 	struct edu *edu = file->private_data;
-	u64 arg = 0;
-	int err = -ENODEV;
+	int err;
 
 	if (*pos >= EDU_DMA_SIZE || !count)
 		return 0;
 	count = min_t(size_t, count, EDU_DMA_SIZE - *pos);
-	down_read(&edu->gone_sem);
-	if (!edu->gone)
-		err = edu_request(edu, op, &arg, *pos, count, buf);
-	up_read(&edu->gone_sem);
+	err = edu_request_dma(edu, op, *pos, count, buf);
 	if (err)
 		return err;
 	*pos += count;
@@ -460,6 +520,25 @@ static void edu_quiesce(struct edu *edu)
 			   10, EDU_TIMEOUT_MS * 1000);
 }
 
+/*
+ * The DMA engine runs from a timer, ~100 ms after its command: a request
+ * that ended with -ENODEV may leave a transfer running. Waited out before
+ * the coherent buffer goes (devres frees it after remove) and the
+ * interrupt (an INTx nobody acks); if it never ends, the device loses bus
+ * mastering instead.
+ */
+static void edu_quiesce_dma(struct edu *edu)
+{
+	u32 v;
+
+	if (!readl_poll_timeout(edu->mmio + EDU_REG_DMA_CMD, v,
+				!(v & EDU_DMA_START), 1000,
+				EDU_TIMEOUT_MS * 1000))
+		return;
+	dev_warn(&edu->pdev->dev, "DMA still running at remove\n");
+	pci_clear_master(edu->pdev);
+}
+
 static void edu_free_irq(struct edu *edu)
 {
 	if (!edu->irq_mode)
@@ -512,7 +591,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->pdev = pdev;
 	init_rwsem(&edu->gone_sem);
 	mutex_init(&edu->hw_lock);
-	init_completion(&edu->done);
+	init_waitqueue_head(&edu->irq_wq);
 	device_initialize(&edu->cdev_dev);
 	edu->cdev_dev.release = edu_cdev_dev_release;
 	edu->hd.info.vendor = pdev->vendor;
@@ -586,10 +665,11 @@ static void edu_remove(struct pci_dev *pdev)
 	struct edu *edu = pci_get_drvdata(pdev);
 
 	WRITE_ONCE(edu->gone, true);
-	complete_all(&edu->done);
+	wake_up_all(&edu->irq_wq);
 	down_write(&edu->gone_sem);
 	up_write(&edu->gone_sem);
 
+	edu_quiesce_dma(edu);
 	cdev_device_del(&edu->cdev, &edu->cdev_dev);
 	edu_free_irq(edu);
 	drvhook_dev_remove(&edu->hd);

@@ -29,6 +29,24 @@
  *   edutest reg PCI OFFSET         a 32-bit register of the device's BAR 0,
  *                                  through sysfs (PCI: 0000:00:04.0; for a
  *                                  device no driver holds)
+ *
+ * Unbind tests (eduunbind.c):
+ *   edutest uffd-dma DEV to|from   a 4 KiB DMA whose user buffer is on a
+ *                                  userfaultfd page nobody serves: prints
+ *                                  "fault PID" once the fault is pending;
+ *                                  SIGUSR1 to PID resolves it; then prints
+ *                                  how the ioctl ended ("ok" or "error
+ *                                  <errno>")
+ *   edutest dma-unbind DEV PCI     unbinds PCI while a DMA of DEV runs,
+ *                                  rebinds, DMAs again: "dma=idle|running"
+ *                                  (the engine once the unbind returned),
+ *                                  "first=<errno>" (the DMA in flight),
+ *                                  "next=same|differ" (data after rebind)
+ *   edutest fact-unbind DEV PCI N  a factorial of N that times out, then
+ *                                  one waiting for the device to be free;
+ *                                  unbinds PCI meanwhile and rebinds:
+ *                                  "first=<errno> waiter=<errno>" and
+ *                                  "in=<ms>" (waiter's end after unbind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +60,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "drvhook.h"
+#include "eduunbind.h"
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	switch (e) {
 	case EACCES: return "EACCES";
@@ -87,7 +106,7 @@ static uint64_t fact(unsigned int n)
  * LEN seeded random bytes written to the device by DMA (in out) and read
  * back (in in): 0, or 1 after printing the error.
  */
-static int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
+int dma_roundtrip(int fd, unsigned int seed, unsigned int len,
 			 unsigned char *out, unsigned char *in)
 {
 	struct edu_dma d = { .len = len };
@@ -258,9 +277,17 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n");
+		fprintf(stderr, "usage: edutest ping|fact|dma|status|load|open DEV ... | reg PCI OFFSET\n"
+			"       edutest uffd-dma|dma-unbind|fact-unbind DEV ...\n");
 		return 2;
 	}
+	if (!strcmp(cmd, "uffd-dma"))
+		return argc < 4 ? 2 : cmd_uffd_dma(argv[2], argv[3]);
+	if (!strcmp(cmd, "dma-unbind"))
+		return argc < 4 ? 2 : cmd_dma_unbind(argv[2], argv[3]);
+	if (!strcmp(cmd, "fact-unbind"))
+		return argc < 5 ? 2 : cmd_fact_unbind(argv[2], argv[3],
+						       strtoul(argv[4], NULL, 0));
 	if (!strcmp(cmd, "load"))
 		return argc < 5 ? 2 : cmd_load(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (!strcmp(cmd, "reg"))

@@ -30,6 +30,79 @@ expect "rebound device takes id edu0 back" "$pci0" \
 expect "the policy applies again after rebind" "error EACCES" "$(edutest ping edu0 0xdead)"
 expect "edu1 unaffected" 0xffff2152 "$(edutest ping edu1 0xdead)"
 
+# Requests that must neither block an unbind nor outlive it (on edu1).
+pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
+# uffd_unbind to|from resolve|kill: a DMA ioctl waits on a userfaultfd page
+# nobody serves; edu1 is unbound meanwhile (given 10 s), then the fault is
+# resolved (or the process killed): "unbound|blocked <how the ioctl ended>"
+uffd_unbind() {
+	rm -f /tmp/unbound
+	edutest uffd-dma edu1 "$1" >/tmp/uffd &
+	h=$! i=0
+	until grep -qE '^(fault|error|nouffd)' /tmp/uffd || [ $i -ge 200 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	srv=$(sed -n 's/^fault //p' /tmp/uffd)
+	(echo "$pci1" >$drv/unbind; touch /tmp/unbound) &
+	u=$! i=0
+	until [ -e /tmp/unbound ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e /tmp/unbound ] && r=unbound || r=blocked
+	if [ "$2" = kill ]; then
+		kill -KILL $h
+	elif [ -n "$srv" ]; then
+		kill -USR1 "$srv"
+	fi
+	wait $h; rc=$?
+	wait $u
+	if [ "$2" = kill ] && [ $rc = 137 ]; then
+		echo "$r killed"
+	else
+		echo "$r $(grep -v '^fault' /tmp/uffd | tr '\n' ' ' | sed 's/ $//')"
+	fi
+	echo "$pci1" >$drv/bind
+}
+out=$(uffd_unbind to resolve)
+case $out in
+*nouffd*) skip "DMA from an unserved userfaultfd page" "no userfaultfd: $out" ;;
+*)
+	# DMA_TO: the copy-in waits outside the stub's locks; once resolved,
+	# the request finds the device gone.
+	expect "unbind finishes while a DMA_TO's user page is unserved; then ENODEV" \
+		"unbound error ENODEV" "$out"
+	# DMA_FROM: the transfer completed before the unbind; only the copy
+	# out waited, and delivers.
+	expect "unbind finishes while a DMA_FROM's user page is unserved; then ok" \
+		"unbound ok" "$(uffd_unbind from resolve)"
+	expect "unbind finishes while a DMA_TO's user page is unserved; killed" \
+		"unbound killed" "$(uffd_unbind to kill)"
+	;;
+esac
+# A DMA in flight at unbind: remove waits the engine out (100 ms), in
+# every mode; the next bind's first DMA moves its own data.
+out=$(edutest dma-unbind edu1 "$pci1")
+expect "DMA in flight at unbind: engine idle after, next bind's DMA exact (MSI)" \
+	"dma=idle first=ENODEV next=same" "$out"
+attach quirks edu1 >/dev/null 2>&1
+echo "$pci1" >$drv/unbind
+echo "$pci1" >$drv/bind
+expect_match "edu1 rebound polled (quirks)" "irq_mode=0" "$(edutest status edu1)"
+out=$(edutest dma-unbind edu1 "$pci1")
+expect "DMA in flight at unbind: engine idle after, next bind's DMA exact (polled)" \
+	"dma=idle first=ENODEV next=same" "$out"
+drvhook policy detach dev edu1 name quirks >/dev/null 2>&1
+echo "$pci1" >$drv/unbind
+echo "$pci1" >$drv/bind
+expect_match "edu1 back to MSI" "irq_mode=2" "$(edutest status edu1)"
+# A request waiting for the device to finish a factorial that timed out
+# (0xffffffff: seconds of device time) ends with ENODEV at the unbind.
+out=$(edutest fact-unbind edu1 "$pci1" 0xffffffff)
+echo "# fact-unbind: $out"
+expect_match "factorial waiter of an unbound edu1 ends with ENODEV at once (< 1 s)" \
+	"^first=ETIMEDOUT waiter=ENODEV in=[0-9]{1,3}$" "$out"
+i=0
+until [ "$(edutest fact edu1 5)" = 120 ] || [ $i -ge 60 ]; do sleep 0.5; i=$((i + 1)); done
+expect "edu1 computes again after the factorial unbind" 120 "$(edutest fact edu1 5)"
+
 out=$(rmmod drvhook 2>&1; echo "rc=$?")
 expect_match "rmmod refused while a policy is attached" "rc=[1-9]" "$out"
 [ -e /sys/class/drvhook/edu1 ] && ok "devices still work after refused rmmod" ||
