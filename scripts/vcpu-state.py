@@ -2,7 +2,8 @@
 """vcpu-state.py QMP-SOCKET: print a running QEMU's vCPU state, as vm.sh
 keeps it (LOGDIR/hang-regs.txt) before it stops a guest for time.
 
-Asks over QMP (human-monitor-command): info status, info cpus,
+Asks over QMP (human-monitor-command): info status, then stops the vCPUs
+(QMP stop: the figures below are of one instant), info cpus,
 info registers -a, then per vCPU its local APIC (info lapic ID) and the
 16 instructions at its RIP/EIP (x/16i, read through vCPU 0's page
 tables: the kernel's text is mapped alike on every CPU), and the first IDT
@@ -45,6 +46,7 @@ def main():
     reply()  # greeting
     qmp("qmp_capabilities")
     hmp("info status")
+    qmp("stop")
     hmp("info cpus")
     regs = hmp("info registers -a")
     cpus = []  # (cpu index, pc) in the order QEMU prints them
