@@ -10,6 +10,8 @@
 #   LOGDIR/splats       the number of kernel warning lines (see $bad below)
 #   LOGDIR/hang-regs.txt  the vCPUs' state (scripts/vcpu-state.py), asked
 #                       over QMP before vm.sh stops a guest for time
+#   LOGDIR/hang-dmesg.txt  then the text of the kernel's log buffer too, when
+#                       the kernel's symbols are cached (scripts/hang-where.sh)
 #   LOGDIR/boot-timeout, LOGDIR/timeout  there when it stopped it for
 #                       --boot-timeout or --timeout (the seconds inside)
 #   LOGDIR/retries      there when a silent boot was retried: a line per retry
@@ -78,7 +80,8 @@ bz=${DRVHOOK_BZIMAGE:-$("$here/kernel.sh" path "$suite" bzimage)}
 mkdir -p "$logdir"
 con=$logdir/console.log
 rm -rf "$con" "$logdir/dmesg.log" "$logdir/qmp.sock" "$logdir/splats" "$logdir/boot-timeout" \
-	"$logdir/timeout" "$logdir/hang-regs.txt" "$logdir/retries" "$logdir/attempt1"
+	"$logdir/timeout" "$logdir/hang-regs.txt" "$logdir/hang-dmesg.txt" "$logdir/retries" \
+	"$logdir/attempt1"
 
 token=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 cmdline="console=ttyS0 panic=-1 loglevel=4 drvhook.token=$token"
@@ -103,9 +106,19 @@ priv=$(mktemp -d /tmp/drvhook-vm.XXXXXX)
 trap 'rm -rf "$priv"' EXIT
 args+=(-qmp "unix:$priv/qmp.sock,server=on,wait=off")
 
+# with the kernel's symbols (cached by hang-where.sh), its log buffer too
+dmesg_args=()
+if [ -z "${DRVHOOK_BZIMAGE:-}" ]; then
+	kd=$("$here/kernel.sh" path "$suite" dir)
+	shift_=$(sed -n 's/^CONFIG_LOG_BUF_SHIFT=//p' "$("$here/kernel.sh" path "$suite" config)")
+	[ -s "$kd/kallsyms" ] && [ -n "$shift_" ] &&
+		dmesg_args=("$kd/kallsyms" $((1 << shift_)) "$(realpath "$logdir")/hang-dmesg.txt")
+fi
+
 # watch_vm PID: stops the guest PID for time (--boot-timeout without a
 # --boot-marker line, --timeout), its vCPUs' state in hang-regs.txt first
 watch_vm() {
+	set +e	# runs in its own subshell: a failed dump must not keep the guest
 	local pid=$1 t0=$SECONDS s why= booted=0
 	while sleep 1; kill -0 "$pid" 2>/dev/null; do
 		s=$((SECONDS - t0))
@@ -115,7 +128,7 @@ watch_vm() {
 		fi
 		[ "$s" -ge "$tmo" ] && why=${why:-timeout}
 		[ -n "$why" ] || continue
-		"$here/vcpu-state.py" "$priv/qmp.sock" >"$logdir/hang-regs.txt" 2>&1
+		"$here/vcpu-state.py" "$priv/qmp.sock" "${dmesg_args[@]}" >"$logdir/hang-regs.txt" 2>&1
 		echo "$s" >"$logdir/$why"
 		kill "$pid" 2>/dev/null
 		for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 1; kill -0 "$pid" 2>/dev/null || return 0; done
@@ -138,7 +151,7 @@ while :; do
 	watch_vm $qpid &
 	wpid=$!
 	wait $qpid || qrc=$?
-	wait $wpid
+	wait $wpid || true
 	[ -f "$logdir/boot-timeout" ] && log "vm: BOOT TIMEOUT: no '$bmark' on the console after ${btmo}s"
 	[ -f "$logdir/timeout" ] && log "vm: TIMEOUT after ${tmo}s"
 	log "vm: qemu exited ($qrc) after $(elapsed "$t0") s"
@@ -149,7 +162,7 @@ while :; do
 		echo "attempt 1 printed nothing (0 bytes on the console; $why after $(cat "$logdir/$why") s): booted again; its logs: $logdir/attempt1/" \
 			>>"$logdir/retries"
 		mkdir "$logdir/attempt1"
-		for f in console.log hang-regs.txt boot-timeout timeout; do
+		for f in console.log hang-regs.txt hang-dmesg.txt boot-timeout timeout; do
 			[ -e "$logdir/$f" ] && mv "$logdir/$f" "$logdir/attempt1/"
 		done
 		rm -f "$logdir/qmp.sock" "$priv/qmp.sock"
