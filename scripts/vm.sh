@@ -29,7 +29,7 @@
 # kernel warning showed up; the guest's rc (1-99) when its tests failed;
 # 100 when the kernel log has WARNING:/BUG:/Oops/... lines (printed: see
 # $bad below);
-# 101 when no result marker came (crash, hang: --timeout, default 120 s;
+# 101 when no result marker came (crash, hang: --timeout, default 120 s a boot;
 # or no console line matching --boot-marker within --boot-timeout seconds;
 # also after a retried silent boot that was silent again); 2 bad usage.
 # --shell: interactive, serial console on stdio (Ctrl-A X quits QEMU),
