@@ -19,6 +19,7 @@
 # Then bench/report.py prints the ratio table and writes results.csv,
 # results.json and results.png. Timings under TCG are only comparable
 # within one guest run: the report holds ratios within each run.
+# A silent boot that vm.sh booted again is printed ("boot retried:").
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
@@ -73,7 +74,9 @@ bench_kernel() {
 		{ echo "kernel $suite $ver: initramfs failed"; return 1; }
 	# a generous timeout: a guest gets a small share of a loaded host
 	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 2400 \
+		--boot-timeout 600 --boot-marker '^BENCHINFO kernel=' \
 		"${clockargs[@]}" --append "$append" 2>"$d/vm.err" || rc=$?
+	[ -f "$d/retries" ] && sed "s/^/kernel $suite $ver: boot retried: /" "$d/retries"
 	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
 	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
 	echo "$ver" >"$d/version"

@@ -20,12 +20,20 @@
 #   CHECK_JOBS=N    host tests and guests run at once (default 2: a guest
 #                   keeps about one core busy; results print in order)
 #   CHECK_KMODS=dir where the modules are built (default build/kmod)
+#   CHECK_BOOT_TIMEOUT=S  a guest that has not started its tests (TAP) after
+#                   S seconds is stopped (default 180; the harness self-test
+#                   uses less)
 #
 # Prints a line per guest run ("run ..."), then per kernel "kernel <suite>
 # <version> mode=<its default mode> passed=N failed=N skipped=N" (the sum of
 # its runs), one sha256 line per BPF object, and ends with "N passed, N
 # failed". Writes $CHECK_OUT/summary.json. Exit status is
 # non-zero on any failed test, missing kernel or kernel splat.
+# A silent boot (the console still empty when the guest is stopped for
+# time: scripts/vm.sh) is booted once more by vm.sh; the verdict is the
+# second boot's, and the retry shows: " retries=1" on its run and kernel
+# lines, an indented "retry:" line (the first boot's logs are in the run's
+# attempt1/), "retries" in summary.json (per run, per kernel, in total).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
@@ -83,22 +91,24 @@ start_task() {
 
 # Each kernel's runs are printed together; after them, the kernel's line:
 # its default mode (the auto run's) and the sum of its runs.
-k_suite= k_ver= k_mode= k_p=0 k_f=0 k_s=0 k_splats=0 k_runs=()
+k_suite= k_ver= k_mode= k_p=0 k_f=0 k_s=0 k_splats=0 k_retries=0 k_runs=() retries=0
 kernel_end() {
 	[ -n "$k_suite" ] || return 0
-	echo "kernel $k_suite $k_ver mode=$k_mode passed=$k_p failed=$k_f skipped=$k_s$([ "$k_splats" = 0 ] || echo " splats=$k_splats")"
-	entries+=("{\"suite\":\"$k_suite\",\"version\":\"$k_ver\",\"mode\":\"$k_mode\",\"passed\":$k_p,\"failed\":$k_f,\"skipped\":$k_s,\"splats\":$k_splats,\"runs\":[$(join "${k_runs[@]}")]}")
-	k_suite= k_p=0 k_f=0 k_s=0 k_splats=0 k_runs=()
+	echo "kernel $k_suite $k_ver mode=$k_mode passed=$k_p failed=$k_f skipped=$k_s$([ "$k_splats" = 0 ] || echo " splats=$k_splats")$([ "$k_retries" = 0 ] || echo " retries=$k_retries")"
+	entries+=("{\"suite\":\"$k_suite\",\"version\":\"$k_ver\",\"mode\":\"$k_mode\",\"passed\":$k_p,\"failed\":$k_f,\"skipped\":$k_s,\"splats\":$k_splats,\"retries\":$k_retries,\"runs\":[$(join "${k_runs[@]}")]}")
+	retries=$((retries + k_retries))
+	k_suite= k_p=0 k_f=0 k_s=0 k_splats=0 k_retries=0 k_runs=()
 }
 # kernel_add TASKDIR: a run (its "kernel" file: suite version mode run-mode),
 # after kernel_end if the previous run was another kernel's
 kernel_add() {
-	local suite ver mode run p f s splats
+	local suite ver mode run p f s splats r
 	read -r suite ver mode run <"$1/kernel"
-	read -r p f s splats <"$1/counts"
+	read -r p f s splats r <"$1/counts"
 	[ "$suite" = "$k_suite" ] || k_suite=$suite k_ver=$ver k_mode=unknown
 	[ "$run" = auto ] && k_mode=$mode
 	k_p=$((k_p + p)) k_f=$((k_f + f)) k_s=$((k_s + s)) k_splats=$((k_splats + ${splats:-0}))
+	k_retries=$((k_retries + ${r:-0}))
 	k_runs+=("$(cat "$1/entry")")
 }
 join() { local IFS=,; echo "$*"; }
@@ -198,7 +208,8 @@ prepare_kernels() {
 # run_kernel SPEC MODE LAYOUT: boots one guest, reports in its task dir
 # (as suite: the kernel's name, kernel_name)
 run_kernel() {
-	local spec=$1 mode=$2 layout=$3 ver kdir log rc p f s splats=0 ap=$append suite key
+	local spec=$1 mode=$2 layout=$3 ver kdir log rc p f s splats=0 ap=$append suite key r=0
+	local btmo=${CHECK_BOOT_TIMEOUT:-180}
 	suite=$(kernel_name "$spec") key=$(key_of "$spec")
 	local name=$key-$mode-$layout
 	local td=$out/.tasks/$name
@@ -210,7 +221,7 @@ run_kernel() {
 		echo "run $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
 		echo "0 1 0 0" >"$td/counts"
 		echo "$suite $ver unknown $mode" >"$td/kernel"
-		echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"error\":\"module not built\"}" >"$td/entry"
+		echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":0,\"failed\":1,\"skipped\":0,\"splats\":0,\"retries\":0,\"error\":\"module not built\"}" >"$td/entry"
 		return
 	fi
 	rm -rf "$log/root"; mkdir -p "$log/root/drvhook"
@@ -221,7 +232,7 @@ run_kernel() {
 	ap="$ap drvhook.layout=$layout drvhook.hotplug=${CHECK_HOTPLUG:-2}"
 	rc=0
 	"$S/vm.sh" run "$spec" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
-		--timeout 900 --boot-timeout 180 --boot-marker '^TAP version 13' \
+		--timeout 900 --boot-timeout "$btmo" --boot-marker '^TAP version 13' \
 		--append "$ap" 2>"$log/vm.err" &
 	local vmpid=$! hppid
 	"$repo/selftests/hotplug-host.sh" "$log" $vmpid >"$log/hotplug-host.log" 2>&1 &
@@ -231,6 +242,7 @@ run_kernel() {
 	grep -aE '^(TAP|ok |not ok |#|1\.\.)' "$log/console.log" >"$log/tap.txt" 2>/dev/null
 	read -r p f s < <(tap_count "$log/tap.txt")
 	read -r splats <"$log/splats" 2>/dev/null || splats=0
+	[ -f "$log/retries" ] && r=$(wc -l <"$log/retries")
 	case $rc in
 	0) ;;
 	100) [ "$splats" -gt 0 ] || splats=1 ;;
@@ -240,20 +252,22 @@ run_kernel() {
 	mode=$(sed -n 's/^# drvhook-mode \([a-z_]*\).*/\1/p' "$log/tap.txt" | head -1)
 	mode=${mode:-unknown}
 	{
-		echo "run $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s${splats:+ splats=$splats}" |
-			sed 's/ splats=0$//'
+		echo "run $suite $ver mode=$mode layout=$layout passed=$p failed=$f skipped=$s splats=$splats retries=$r" |
+			sed 's/ splats=0 / /; s/ retries=0$//'
+		[ "$r" = 0 ] || sed 's/^/  retry: /' "$log/retries"
 		grep -aE '^not ok' "$log/tap.txt" | sed 's/^/  /'
 		grep -aE '^# portability:' "$log/tap.txt" | sed 's/^# /  /'
 		grep -aE '# SKIP' "$log/tap.txt" | sed 's/^ok [0-9]* - /  skip: /'
 		[ "$splats" -gt 0 ] && grep -E '^(  |kernel: )' "$log/vm.err" |
 			grep -E 'WARNING:|BUG:|Oops|RCU|refcount_t|general protection|panic|KASAN|UBSAN|blocked' |
 			sed 's/^ *\(kernel: \)*/  splat: /' | head -5
-		[ -f "$log/boot-timeout" ] && echo "  guest did not reach its test runner within 180 s: see $log/console.log"
+		[ -f "$log/boot-timeout" ] && echo "  guest did not reach its test runner within $btmo s: see $log/console.log"
+		[ -f "$log/hang-regs.txt" ] && echo "  its vCPUs when it was stopped: $log/hang-regs.txt"
 		[ $rc = 101 ] && echo "  guest died or hung: see $log/console.log"
 	} >"$td/report"
-	echo "$p $f $s $splats" >"$td/counts"
+	echo "$p $f $s $splats $r" >"$td/counts"
 	echo "$suite $ver $mode $2" >"$td/kernel"
-	echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats}" >"$td/entry"
+	echo "{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"layout\":\"$layout\",\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats,\"retries\":$r}" >"$td/entry"
 }
 
 # Host tests: fast feedback first (their lines print before any kernel's).
@@ -306,9 +320,10 @@ for o in "$repo"/build/bpf/*.bpf.o; do
 done
 
 cat >"$out/summary.json" <<EOF
-{"kernels":[$(join "${entries[@]}")],"objects":[$(join "${objs[@]}")],"passed":$passed,"failed":$failed,"skipped":$skipped}
+{"kernels":[$(join "${entries[@]}")],"objects":[$(join "${objs[@]}")],"passed":$passed,"failed":$failed,"skipped":$skipped,"retries":$retries}
 EOF
 python3 -m json.tool "$out/summary.json" >/dev/null || die "summary.json is not JSON"
 stage total "$t_all"
+[ "$retries" = 0 ] || echo "retried boots: $retries (silent first boots: see the runs' retry: lines)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

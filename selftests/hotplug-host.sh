@@ -4,12 +4,17 @@
 # (the vm.sh run of that guest, started with --qmp) lives, and answers
 # each guest line "DRVHOOK-HOTPLUG <seq> add|del END" with a QMP
 # device_add / device_del of edu device "hp0". Logs to stdout.
+# vm.sh may boot the guest again (a silent boot: scripts/vm.sh) under the
+# same PID, LOGDIR/console.log and qmp.sock: a new console starts the count
+# of requests answered again.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 qmp=$here/../scripts/qmp.sh
 [ $# = 2 ] && [ -d "$1" ] || { echo "usage: $0 LOGDIR PID" >&2; exit 2; }
-logdir=$1 pid=$2 done=0
+logdir=$1 pid=$2 done=0 con=
 while kill -0 "$pid" 2>/dev/null; do
+	c=$(stat -c %i "$logdir/console.log" 2>/dev/null)
+	[ "$c" = "$con" ] || con=$c done=0
 	mapfile -t reqs < <(grep -aoE 'DRVHOOK-HOTPLUG [0-9]+ (add|del) END' "$logdir/console.log" 2>/dev/null)
 	while [ "$done" -lt "${#reqs[@]}" ]; do
 		set -- ${reqs[$done]}

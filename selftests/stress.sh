@@ -32,7 +32,9 @@
 # Prints progress per guest, then a table of the figures per kernel and
 # scenario (held, faults, inputs, lost, seconds); writes
 # $STRESS_OUT/summary.json. Exit status non-zero on any failed test, lost
-# request, fault, missing scenario, kernel splat or hung guest.
+# request, fault, missing scenario, kernel splat or hung guest. A silent
+# boot that vm.sh booted again is printed ("boot retried:") and counted
+# ("retries" per kernel and in total in summary.json).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
@@ -80,7 +82,8 @@ run_one() {
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	t0=$(now)
 	DRVHOOK_BZIMAGE=$bz "$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
-		--timeout "${STRESS_TIMEOUT:-7200}" --append "$ap" 2>"$log/vm.err" &
+		--timeout "${STRESS_TIMEOUT:-7200}" --boot-timeout 600 --boot-marker '^TAP version 13' \
+		--append "$ap" 2>"$log/vm.err" &
 	vmpid=$!
 	"$repo/selftests/hotplug-host.sh" "$log" $vmpid >"$log/hotplug-host.log" 2>&1 &
 	hppid=$!
@@ -142,7 +145,7 @@ else
 fi
 
 # the table and summary.json
-failed=${debug_failed:-0} entries=()
+failed=${debug_failed:-0} entries=() all_retries=0
 printf '\n%-17s %-15s %-10s %8s %7s %9s %5s %8s  %s\n' kernel mode scenario held faults inputs lost secs details
 for r in "${runs[@]}"; do
 	set -- $r
@@ -181,11 +184,15 @@ for r in "${runs[@]}"; do
 		echo "  $suite $mode: 'Oops: int3': see README, Emulator defects (stale int3 after text patching)"
 	[ "$f" = 0 ] || { failed=$((failed + f)); echo "$tap" | grep '^not ok' | sed "s/^/  $suite $mode: /"; }
 	echo "$tap" | grep '# SKIP' | sed "s/^ok [0-9]* - /  $suite $mode skip: /"
-	entries+=("{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"vm_exit\":\"$rc\",\"secs\":$secs,\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats,\"scenarios\":[$(IFS=,; echo "${scen[*]}")]}")
+	retries=0
+	[ -f "$log/retries" ] && retries=$(wc -l <"$log/retries") &&
+		sed "s/^/$suite $mode: boot retried: /" "$log/retries"
+	all_retries=$((all_retries + retries))
+	entries+=("{\"suite\":\"$suite\",\"version\":\"$ver\",\"mode\":\"$mode\",\"vm_exit\":\"$rc\",\"secs\":$secs,\"passed\":$p,\"failed\":$f,\"skipped\":$s,\"splats\":$splats,\"retries\":$retries,\"scenarios\":[$(IFS=,; echo "${scen[*]}")]}")
 done
 join() { local IFS=,; echo "$*"; }
 cat >"$out/summary.json" <<EOF
-{"seed":$seed,"sizes":{"storm":$storm,"storm_links":$storm_links,"storm_cli":$storm_cli,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles},"kernels":[$(join "${entries[@]}")],"failed":$failed,"secs":$(elapsed "$t_all")}
+{"seed":$seed,"sizes":{"storm":$storm,"storm_links":$storm_links,"storm_cli":$storm_cli,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles},"kernels":[$(join "${entries[@]}")],"failed":$failed,"retries":$all_retries,"secs":$(elapsed "$t_all")}
 EOF
 python3 -m json.tool "$out/summary.json" >/dev/null || { echo "summary.json is not JSON"; failed=$((failed + 1)); }
 echo "stress: $(elapsed "$t_all") s, $failed failures; $out/summary.json"
