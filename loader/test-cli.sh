@@ -56,6 +56,18 @@ done
 rc 2 "no arguments" "$D"
 rc 2 "unknown object" "$D" frobnicate
 rc 2 "unknown option" "$D" --frobnicate device list
+# an unknown option followed by other options: an error, never a hang
+# (timeout exits 124); with -j anywhere among the options, a JSON error
+for a in "-x -j" "-x --json" "-x -d" "--frobnicate -p" "-xj" "-jx" "-x -j -p"; do
+	rc 2 "unknown option then more: $a device list" timeout 10 "$D" $a device list
+	want=-x; case $a in --frob*) want=--frobnicate ;; esac
+	grep -qF -- "unknown option '$want'" "$tmp/err" "$tmp/out"
+	ok $? "unknown option then more: $a: names $want"
+	case $a in *j*|*-p*)
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "unknown option" in d["error"]' "$tmp/out" 2>/dev/null
+		ok $? "unknown option then more: $a: the error as JSON" ;;
+	esac
+done
 rc 2 "unknown command" "$D" policy frobnicate
 rc 2 "attach without OBJ" "$D" policy attach
 rc 2 "attach without dev" "$D" policy attach "$tmp/none.o"
