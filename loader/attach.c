@@ -195,7 +195,9 @@ int do_attach(int argc, char **argv)
 		if (argc < 2)
 			return usage_error("'%s' needs a value", *argv);
 		if (!strcmp(*argv, "dev")) {
-			dev = dev_arg(argv[1]);
+			err = dev_arg(argv[1], &dev);
+			if (err)
+				return err;
 		} else if (!strcmp(*argv, "name")) {
 			name = argv[1];
 		} else if (!strcmp(*argv, "before") || !strcmp(*argv, "after")) {
@@ -220,8 +222,8 @@ int do_attach(int argc, char **argv)
 	}
 	if (!dev)
 		return usage_error("policy attach needs 'dev DEV'");
-	if ((name && check_name("policy name", name)) ||
-	    (o.anchor && check_name("anchor", o.anchor)))
+	if ((name && check_name("policy name", name, POL_NAME_MAX)) ||
+	    (o.anchor && check_name("anchor", o.anchor, POL_NAME_MAX)))
 		return err_code();
 
 	err = pobj_open(&po, path);
@@ -234,7 +236,7 @@ int do_attach(int argc, char **argv)
 					  name);
 			goto out;
 		}
-		if (check_name("policy name", name)) {
+		if (check_name("policy name", name, POL_NAME_MAX)) {
 			err = err_code();
 			goto out;
 		}
@@ -341,13 +343,18 @@ out:
 int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 		   bool name_required)
 {
+	int err;
+
 	while (*argc >= 2) {
-		if (!strcmp(**argv, "dev"))
-			*dev = dev_arg((*argv)[1]);
-		else if (name && !strcmp(**argv, "name"))
+		if (!strcmp(**argv, "dev")) {
+			err = dev_arg((*argv)[1], dev);
+			if (err)
+				return err;
+		} else if (name && !strcmp(**argv, "name")) {
 			*name = (*argv)[1];
-		else
+		} else {
 			break;
+		}
 		*argc -= 2;
 		*argv += 2;
 	}
@@ -356,7 +363,7 @@ int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 	if (name_required && !*name)
 		return usage_error("expected 'name NAME'");
 	if (name && *name)
-		return check_name("policy name", *name);
+		return check_name("policy name", *name, POL_NAME_MAX);
 	return 0;
 }
 

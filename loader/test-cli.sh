@@ -248,6 +248,30 @@ assert p[1]["hooks"]["request"]["run_cnt"] is None, p	# no pins: no program
 EOF2
 ok $? "fake: -p stats: counters per policy and hook"
 rc 7 "fake: stats of unknown device" "$D" stats dev edu9
+# device names that leave the pin root: refused before any path is used.
+# Decoys outside the pin root, reachable through '..' from it, survive.
+mkdir -p "$tmp/outside/victim"
+for h in probe request irq complete; do
+	: >"$tmp/outside/victim/$h"; : >"$tmp/outside/$h"
+done
+decoys() { find "$tmp/outside" | sort | md5sum; }
+before=$(decoys)
+bad_dev() { # bad_dev CMD...: exit 2 and a message naming device $dv
+	rc 2 "bad device name '$dv': $1 $2" "$D" "$@"
+	has "device name '$dv'" err; ok $? "bad device name '$dv': $1 $2: says so"
+}
+for dv in ../outside .. a/b /dev/../outside . "edu 0" ""; do
+	bad_dev policy detach dev "$dv" name victim
+	bad_dev policy detach dev "$dv" name outside
+	bad_dev policy show dev "$dv" name victim
+	bad_dev policy list dev "$dv"
+	bad_dev stats dev "$dv"
+	bad_dev device show "$dv"
+	bad_dev policy replace dev "$dv" name victim "$tmp/basic.bpf.o"
+	bad_dev policy attach "$tmp/basic.bpf.o" dev "$dv"
+done
+[ "$(decoys)" = "$before" ]; ok $? "bad device names: the decoys outside the pin root survive"
+[ -e "$tmp/pins/edu5/gone/request" ]; ok $? "bad device names: the pins under the pin root survive"
 if [ "$(id -u)" = 0 ] && [ -f "$tmp/basic.bpf.o" ]; then
 	rc 9 "fake: attach with a taken name" "$D" policy attach "$tmp/basic.bpf.o" dev edu0
 	rc 9 "fake: attach before an unknown anchor" "$D" policy attach "$tmp/basic.bpf.o" dev edu1 before nosuch
