@@ -42,14 +42,15 @@ static int do_help(int argc, char **argv)
 	       "\n"
 	       "       drvhook device { list | show DEV }\n"
 	       "       drvhook policy attach OBJ dev DEV [name NAME] [{ before | after } NAME]\n"
-	       "                             [mode { struct_ops | fallback }]\n"
+	       "                             [mode { struct_ops | fallback }] [set VAR=VALUE]...\n"
 	       "       drvhook policy detach dev DEV name NAME\n"
-	       "       drvhook policy replace dev DEV name NAME OBJ\n"
+	       "       drvhook policy replace dev DEV name NAME OBJ [set VAR=VALUE]...\n"
 	       "       drvhook policy { list [dev DEV] | show dev DEV name NAME }\n"
 	       "       drvhook stats [dev DEV]\n"
 	       "       drvhook feature probe\n"
 	       "\n"
-	       "       --fallback is 'mode fallback' for every attach.\n"
+	       "       --fallback is 'mode fallback' for every attach; VAR is an\n"
+	       "       integer global variable of OBJ, set before load.\n"
 	       "\n%s", exit_codes);
 	return 0;
 }

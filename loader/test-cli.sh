@@ -41,6 +41,27 @@ echo "# drvhook: $D"
 # help
 rc 0 "help" "$D" help; has "Usage: drvhook" out; ok $? "help shows usage"
 has "9  policy name" out; ok $? "help lists exit codes"
+# each command's synopsis, in drvhook help and in the man page's SYNOPSIS:
+# attach and replace take `set VAR=VALUE`
+synopsis() { # synopsis FILE COMMAND: the lines of COMMAND's synopsis in FILE
+	awk -v c="drvhook policy $2 " '/drvhook( \[OPTIONS\])? policy / { on = index($0, c) > 0 }
+		/^ *$/ { on = 0 } on' "$1"
+}
+man_synopsis() {
+	MANWIDTH=200 man -l "$top/loader/drvhook.8" 2>/dev/null | col -b |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed 's/^ *//'
+}
+for c in attach replace; do
+	synopsis "$tmp/out" $c | grep -qF 'set VAR=VALUE]...'
+	ok $? "help: policy $c lists [set VAR=VALUE]..."
+	if command -v man >/dev/null && command -v col >/dev/null; then
+		man_synopsis >"$tmp/man"
+		synopsis "$tmp/man" $c | grep -qF 'set VAR=VALUE]...'
+		ok $? "man page SYNOPSIS: policy $c lists [set VAR=VALUE]..."
+	else
+		skip "man page SYNOPSIS: policy $c lists set" "no man or col on this host"
+	fi
+done
 for o in device policy stats feature; do rc 0 "$o help" "$D" "$o" help; done
 rc 0 "--help" "$D" --help
 rc 0 "-V" "$D" -V
