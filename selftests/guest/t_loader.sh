@@ -129,6 +129,20 @@ out=$(drvhook -p policy show dev edu0 name test_basic)
 expect "-p policy show: indented JSON, state attached" "attached yes" \
 	"$(echo "$out" | jsoncheck .state) $([ "$(echo "$out" | wc -l)" -gt 10 ] && echo yes)"
 
+# A replace keeps the policy's counters (the stub's runs/nonzero per hook),
+# in both modes: nothing runs between the readings but one request after.
+req_count() { kv request "$(grep '^test_basic ' /sys/class/drvhook/edu0/policies)"; }
+c0=$(req_count)
+out=$(run_rc drvhook policy replace dev edu0 name test_basic $BPF/test_double.bpf.o)
+c1=$(req_count)
+edutest fact edu0 3 >/dev/null
+c2=$(req_count)
+expect_match "replace test_basic's test_double by test_double again" "rc=0" "$out"
+[ "${c0%/*}" -gt 0 ] 2>/dev/null && ok "request runs counted before the replace: $c0" ||
+	not_ok "request runs counted before the replace (got '$c0')"
+expect "replace keeps the counters ($EFFECTIVE_MODE): request runs/nonzero before, after, after 1 more request" \
+	"$c0 $c0 $((${c0%/*} + 1))/${c0#*/}" "$c0 $c1 $c2"
+
 # -j on the commands that change a device: one JSON document each, with
 # the documented fields, and the change done
 pin1=/sys/fs/bpf/drvhook/edu1/test_double
