@@ -392,17 +392,30 @@ static int unpin_all(const struct pin_info *p)
 	return 0;
 }
 
-/* Detaches struct_ops link @fd (@path names it in errors). */
-int st_link_detach(int fd, const char *path)
+/*
+ * Detaches struct_ops link @fd (@path names it in errors). Before 6.11 the
+ * kernel cannot (EOPNOTSUPP): the link's last reference does, and @kept
+ * (if not NULL) says so.
+ */
+int st_link_detach(int fd, const char *path, bool *kept)
 {
-	/* struct_ops links detach since 6.10; before, the last close does */
-	if (bpf_link_detach(fd) && errno != EOPNOTSUPP && errno != EINVAL)
-		return fail_errno(errno, "cannot detach link %s", path);
+	bool k = false;
+
+	if (bpf_link_detach(fd)) {
+		if (errno != EOPNOTSUPP && errno != EINVAL)
+			return fail_errno(errno, "cannot detach link %s", path);
+		k = true;
+	}
+	if (kept)
+		*kept = k;
 	return 0;
 }
 
-static int detach_struct_ops(const struct pin_info *pin)
+static int detach_struct_ops(const struct pin_info *pin, bool *kept,
+			     __u32 *link_id)
 {
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
 	char path[600];
 	int fd, err;
 
@@ -410,7 +423,9 @@ static int detach_struct_ops(const struct pin_info *pin)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return fail_errno(errno, "cannot open pinned link %s", path);
-	err = st_link_detach(fd, path);
+	if (!bpf_link_get_info_by_fd(fd, &li, &len))
+		*link_id = li.id;
+	err = st_link_detach(fd, path, kept);
 	if (!err)
 		err = unpin_all(pin);
 	close(fd);
@@ -424,7 +439,8 @@ int do_detach(int argc, char **argv)
 	struct pol_line *entry = NULL;
 	struct dev_info d = {};
 	struct pin_info pin;
-	bool present, pinned;
+	bool present, pinned, kept = false;
+	__u32 link_id = 0;
 	enum mode mode;
 	int err, fd;
 
@@ -465,7 +481,7 @@ int do_detach(int argc, char **argv)
 			err = fail(EXIT_FAIL, "struct_ops policy '%s' of %s has no pinned link in %s (attached by another tool?)",
 				   name, dev, pin.dir);
 		else
-			err = detach_struct_ops(&pin);
+			err = detach_struct_ops(&pin, &kept, &link_id);
 	} else {
 		/* unpin: the fentry links go; then the entry */
 		if (pinned)
@@ -483,6 +499,9 @@ int do_detach(int argc, char **argv)
 			close(fd);
 		}
 	}
+	/* what the chain says now (an absent device has no chain to read) */
+	if (!err && entry)
+		err = detach_verify(dev, name, kept, link_id);
 	if (!err) {
 		if (json_output) {
 			jsonw_start_object(jw);

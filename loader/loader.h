@@ -235,9 +235,11 @@ void print_done(const char *verb, const char *dev, const char *name,
 		bool has_cookie, __u32 cookie);
 int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 		   bool name_required);
-int st_link_detach(int fd, const char *path);
+int st_link_detach(int fd, const char *path, bool *kept);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
+/* linkuse.c */
+int detach_verify(const char *dev, const char *name, bool kept, __u32 link_id);
 /* replace.c */
 int st_map_set(struct policy_obj *po);
 int st_link_update(struct policy_obj *po, int link_fd,

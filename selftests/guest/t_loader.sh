@@ -246,6 +246,55 @@ drvhook policy detach dev edu0 name fact_guard >/dev/null 2>&1
 	ok "detach removes the pins"
 expect "edu0 default again" "$(fact 12)" "$(edutest fact edu0 12)"
 
+# Detach while another process holds the policy's link open (edustress
+# hold). struct_ops: BPF_LINK_DETACH (Linux 6.11+) takes the policy out of
+# the chain anyway. Before 6.11 the kernel answers EOPNOTSUPP and the link
+# stays while a reference does: edustress nodetach gives the loader that
+# answer (no matrix kernel has struct_ops without it; edulink.c), and the
+# loader must report what the chain says. fallback: the stub removes the
+# entry on FB_DETACH; a held fentry link no longer matches any entry.
+held=/sys/fs/bpf/drvhook/edu1/held
+chain1() { cut -d' ' -f1,2 /sys/class/drvhook/edu1/policies | tr '\n' ' ' | sed 's/ $//'; }
+hold() { # hold PIN: a process holding the link at PIN; its pid in $holder
+	rm -f /tmp/held.ready
+	edustress hold "$1" /tmp/held.ready & holder=$!
+	i=0; while [ ! -s /tmp/held.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+unhold() { kill $holder 2>/dev/null; wait $holder 2>/dev/null; }
+attach test_basic edu1 name held >/dev/null 2>&1
+pin=$held/link; [ "$EFFECTIVE_MODE" = fallback ] && pin=$held/request
+hold $pin
+out=$(run_rc drvhook policy detach dev edu1 name held)
+expect_match "detach with the link held by pid $holder: detached" "^detached policy 'held'.* rc=0\$" "$(echo $out)"
+expect "... and the chain no longer lists it" "" "$(chain1)"
+expect "... its pins are gone" no "$([ -e $held ] && echo yes || echo no)"
+unhold
+if [ "$EFFECTIVE_MODE" = struct_ops ]; then
+	attach test_basic edu1 name held >/dev/null 2>&1
+	hold $held/link
+	out=$(run_rc edustress nodetach drvhook policy detach dev edu1 name held)
+	echo "$out" | sed 's/^/# pre-6.11 detach: /'
+	expect_match "pre-6.11 detach, link held elsewhere: exit 5, says it is still in the chain" \
+		"^drvhook: error: policy 'held' is still in edu1's chain: .* rc=5\$" "$(echo $out)"
+	expect_match "... names the holder (pid $holder) and Linux 6.11" \
+		"pid $holder \(edustress\) holds its struct_ops link .*cannot detach struct_ops links \(6\.11 can\)" "$out"
+	expect "... the chain does list it" "held struct_ops" "$(chain1)"
+	expect "... its pins are gone" no "$([ -e $held ] && echo yes || echo no)"
+	expect "... edu1 still runs it (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+	unhold
+	i=0; while [ -n "$(chain1)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	expect "... once the holder is gone, so is the policy" "" "$(chain1)"
+	attach test_basic edu1 name held >/dev/null 2>&1
+	out=$(run_rc edustress nodetach drvhook policy detach dev edu1 name held)
+	expect_match "pre-6.11 detach, no other holder: the last close detaches it" \
+		"^detached policy 'held'.* rc=0\$" "$(echo $out)"
+	expect "... and the chain no longer lists it" "" "$(chain1)"
+else
+	skip "pre-6.11 struct_ops detach with the link held elsewhere" \
+		"fallback mode: the stub's entry goes on FB_DETACH, whoever holds the fentry links"
+fi
+drvhook policy detach dev edu1 name held >/dev/null 2>&1
+
 # A device goes away (unbind): its chain stays in the stub and its pins
 # show "device absent"; detach works through the pin (struct_ops), or
 # removes the programs and leaves the inert entry until the device is
