@@ -440,7 +440,9 @@ int do_detach(int argc, char **argv)
 	struct dev_info d = {};
 	struct pin_info pin;
 	bool present, pinned, kept = false;
+	struct link_ids ids = {};
 	__u32 link_id = 0;
+	char who[300];
 	enum mode mode;
 	int err, fd;
 
@@ -484,8 +486,14 @@ int do_detach(int argc, char **argv)
 			err = detach_struct_ops(&pin, &kept, &link_id);
 	} else {
 		/* unpin: the fentry links go; then the entry */
+		if (pinned && !present)
+			fb_link_ids(&pin, &ids);
 		if (pinned)
 			err = unpin_all(&pin);
+		/* the entry stays: its programs must be gone before we say so */
+		if (!err && !present && fb_links_wait(&ids, who, sizeof(who)))
+			err = fail(EXIT_NODEV, "device '%s' absent: fentry links unpinned, but still attached (%s), and its fallback entry '%s' stays registered until %s is back",
+				   dev, who, name, dev);
 		if (!err && !present)
 			err = fail(EXIT_NODEV, "device '%s' absent: fentry links removed, but its fallback entry '%s' stays registered until %s is back",
 				   dev, name, dev);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <bpf/bpf.h>
 #include "loader.h"
 
 /* Does /proc/<pid>/fdinfo/<fd> describe BPF link @id? */
@@ -97,8 +98,8 @@ static bool in_chain(const char *dev, const char *name)
 /*
  * After a detach: fails, saying why, if the chain still lists policy @name.
  * @kept: the kernel could not detach its struct_ops link @link_id, so the
- * link's last reference ends it (a pin's reference goes after an RCU grace
- * period: allow a few seconds).
+ * link's last reference ends it (a removed pin's reference goes later, from
+ * a workqueue: allow a few seconds).
  */
 int detach_verify(const char *dev, const char *name, bool kept, __u32 link_id)
 {
@@ -122,4 +123,88 @@ listed:
 		snprintf(u.release, sizeof(u.release), "?");
 	return fail(EXIT_FEATURE, "policy '%s' is still in %s's chain: %s holds its struct_ops link %u, and Linux %s cannot detach struct_ops links (6.11 can); its pins are gone: it leaves the chain when that link is closed",
 		    name, dev, who, link_id, u.release);
+}
+
+/* The ids of the fentry links pinned for policy @p, and of their programs. */
+int fb_link_ids(const struct pin_info *p, struct link_ids *ids)
+{
+	struct bpf_link_info li;
+	char path[600];
+	__u32 len;
+	int h, fd;
+
+	memset(ids, 0, sizeof(*ids));
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		if (!(p->hooks & (1U << h)))
+			continue;
+		hook_pin(path, sizeof(path), p->dir, h, "");
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		memset(&li, 0, sizeof(li));
+		len = sizeof(li);
+		if (!bpf_link_get_info_by_fd(fd, &li, &len)) {
+			ids->link[ids->n] = li.id;
+			ids->prog[ids->n++] = li.prog_id;
+		}
+		close(fd);
+	}
+	return ids->n;
+}
+
+static bool id_exists(int (*get)(__u32 id), __u32 id)
+{
+	int fd = get(id);
+
+	if (fd < 0)
+		return errno != ENOENT;
+	close(fd);
+	return true;
+}
+
+static int link_by_id(__u32 id)
+{
+	return bpf_link_get_fd_by_id(id);
+}
+
+static int prog_by_id(__u32 id)
+{
+	return bpf_prog_get_fd_by_id(id);
+}
+
+/*
+ * Waits (up to 5 s) until the kernel has released the links of @ids, their
+ * pins removed: the last reference goes from a workqueue, and the program
+ * leaves the trampoline before it is put. Returns how many links are
+ * still there (another process holds them: named in @who).
+ */
+int fb_links_wait(const struct link_ids *ids, char *who, size_t len)
+{
+	int i, t, held = 0;
+	size_t off = 0;
+	char one[200];
+
+	for (t = 0; t < 100; t++) {
+		held = 0;
+		for (i = 0; i < ids->n; i++)
+			if (id_exists(link_by_id, ids->link[i]) ||
+			    id_exists(prog_by_id, ids->prog[i]))
+				held++;
+		if (!held)
+			return 0;
+		usleep(50 * 1000);
+	}
+	held = 0;
+	who[0] = '\0';
+	for (i = 0; i < ids->n; i++) {
+		if (!id_exists(link_by_id, ids->link[i]))
+			continue;	/* released; its program is held elsewhere */
+		if (!link_holders(ids->link[i], one, sizeof(one)))
+			snprintf(one, sizeof(one), "another process (or another pin)");
+		if (off < len)
+			off += snprintf(who + off, len - off, "%slink %u: %s",
+					held ? "; " : "", ids->link[i], one);
+		held++;
+	}
+	return held;
 }

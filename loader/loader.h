@@ -240,6 +240,13 @@ int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
 /* linkuse.c */
 int detach_verify(const char *dev, const char *name, bool kept, __u32 link_id);
+struct link_ids {
+	int n;
+	__u32 link[DRVHOOK_NR_HOOKS];
+	__u32 prog[DRVHOOK_NR_HOOKS];
+};
+int fb_link_ids(const struct pin_info *p, struct link_ids *ids);
+int fb_links_wait(const struct link_ids *ids, char *who, size_t len);
 /* replace.c */
 int st_map_set(struct policy_obj *po);
 int st_link_update(struct policy_obj *po, int link_fd,

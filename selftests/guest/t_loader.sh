@@ -321,8 +321,12 @@ if [ "$EFFECTIVE_MODE" = struct_ops ]; then
 	echo "$pci1" >$drv/bind
 	expect "rebound: nothing of 'gone' left" "no policies on edu1" "$(drvhook policy list dev edu1)"
 else
-	expect_error "unbound: fallback detach" 7 "device 'edu1' absent: fentry links removed" \
+	# its entry stays: the links must be gone when detach says so
+	hold /sys/fs/bpf/drvhook/edu1/gone/request
+	expect_error "unbound: fallback detach, the request link held by pid $holder" 7 \
+		"device 'edu1' absent: fentry links unpinned, but still attached \(link [0-9]+: pid $holder \(edustress\)\)" \
 		drvhook policy detach dev edu1 name gone
+	unhold
 	echo "$pci1" >$drv/bind
 	expect_match "rebound: the inert fallback entry stays, not pinned" "^edu1 +1 +gone .*attached, not pinned" \
 		"$(drvhook policy list dev edu1)"
