@@ -64,11 +64,13 @@ $(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.
 $(BUILD)/libdrvhook-loader.a: loader/*.c loader/*.h include/drvhook.h
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) lib
 
-$(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edustress.h \
+$(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
+	selftests/edustress.h \
 	include/drvhook.h $(BUILD)/libdrvhook-loader.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude -Iloader \
-		selftests/edustress.c selftests/edustorm.c $(BUILD)/libdrvhook-loader.a \
+		selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
+		$(BUILD)/libdrvhook-loader.a \
 		-o $@ -lbpf -lelf -lz -lzstd
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c

@@ -242,15 +242,22 @@ void drvhook_chain_remove(struct drvhook_entry *e)
 	drvhook_entry_free(e);
 }
 
-/* Caller holds drvhook_lock. Swaps @new in at @old's place. */
+/*
+ * Caller holds drvhook_lock. Swaps @new in at @old's place. The policy
+ * keeps its counters, as a fallback replace does: @new takes @old's, which
+ * dispatches still running @old keep counting in until the grace period.
+ */
 void drvhook_chain_replace(struct drvhook_entry *old, struct drvhook_entry *new)
 {
 	lockdep_assert_held(&drvhook_lock);
 	new->dev_id = old->dev_id;
+	free_percpu(new->stats);
+	new->stats = old->stats;
 	drvhook_chain_count(new, 1);
 	list_replace_rcu(&old->node, &new->node);
 	drvhook_chain_count(old, -1);
 	synchronize_rcu();
+	old->stats = NULL;
 	drvhook_entry_free(old);
 }
 

@@ -195,7 +195,9 @@ int do_attach(int argc, char **argv)
 		if (argc < 2)
 			return usage_error("'%s' needs a value", *argv);
 		if (!strcmp(*argv, "dev")) {
-			dev = dev_arg(argv[1]);
+			err = dev_arg(argv[1], &dev);
+			if (err)
+				return err;
 		} else if (!strcmp(*argv, "name")) {
 			name = argv[1];
 		} else if (!strcmp(*argv, "before") || !strcmp(*argv, "after")) {
@@ -220,8 +222,8 @@ int do_attach(int argc, char **argv)
 	}
 	if (!dev)
 		return usage_error("policy attach needs 'dev DEV'");
-	if ((name && check_name("policy name", name)) ||
-	    (o.anchor && check_name("anchor", o.anchor)))
+	if ((name && check_name("policy name", name, POL_NAME_MAX)) ||
+	    (o.anchor && check_name("anchor", o.anchor, POL_NAME_MAX)))
 		return err_code();
 
 	err = pobj_open(&po, path);
@@ -234,7 +236,7 @@ int do_attach(int argc, char **argv)
 					  name);
 			goto out;
 		}
-		if (check_name("policy name", name)) {
+		if (check_name("policy name", name, POL_NAME_MAX)) {
 			err = err_code();
 			goto out;
 		}
@@ -341,13 +343,18 @@ out:
 int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 		   bool name_required)
 {
+	int err;
+
 	while (*argc >= 2) {
-		if (!strcmp(**argv, "dev"))
-			*dev = dev_arg((*argv)[1]);
-		else if (name && !strcmp(**argv, "name"))
+		if (!strcmp(**argv, "dev")) {
+			err = dev_arg((*argv)[1], dev);
+			if (err)
+				return err;
+		} else if (name && !strcmp(**argv, "name")) {
 			*name = (*argv)[1];
-		else
+		} else {
 			break;
+		}
 		*argc -= 2;
 		*argv += 2;
 	}
@@ -356,7 +363,7 @@ int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 	if (name_required && !*name)
 		return usage_error("expected 'name NAME'");
 	if (name && *name)
-		return check_name("policy name", *name);
+		return check_name("policy name", *name, POL_NAME_MAX);
 	return 0;
 }
 
@@ -385,17 +392,30 @@ static int unpin_all(const struct pin_info *p)
 	return 0;
 }
 
-/* Detaches struct_ops link @fd (@path names it in errors). */
-int st_link_detach(int fd, const char *path)
+/*
+ * Detaches struct_ops link @fd (@path names it in errors). Before 6.11 the
+ * kernel cannot (EOPNOTSUPP): the link's last reference does, and @kept
+ * (if not NULL) says so.
+ */
+int st_link_detach(int fd, const char *path, bool *kept)
 {
-	/* struct_ops links detach since 6.10; before, the last close does */
-	if (bpf_link_detach(fd) && errno != EOPNOTSUPP && errno != EINVAL)
-		return fail_errno(errno, "cannot detach link %s", path);
+	bool k = false;
+
+	if (bpf_link_detach(fd)) {
+		if (errno != EOPNOTSUPP && errno != EINVAL)
+			return fail_errno(errno, "cannot detach link %s", path);
+		k = true;
+	}
+	if (kept)
+		*kept = k;
 	return 0;
 }
 
-static int detach_struct_ops(const struct pin_info *pin)
+static int detach_struct_ops(const struct pin_info *pin, bool *kept,
+			     __u32 *link_id)
 {
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
 	char path[600];
 	int fd, err;
 
@@ -403,7 +423,9 @@ static int detach_struct_ops(const struct pin_info *pin)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return fail_errno(errno, "cannot open pinned link %s", path);
-	err = st_link_detach(fd, path);
+	if (!bpf_link_get_info_by_fd(fd, &li, &len))
+		*link_id = li.id;
+	err = st_link_detach(fd, path, kept);
 	if (!err)
 		err = unpin_all(pin);
 	close(fd);
@@ -417,7 +439,10 @@ int do_detach(int argc, char **argv)
 	struct pol_line *entry = NULL;
 	struct dev_info d = {};
 	struct pin_info pin;
-	bool present, pinned;
+	bool present, pinned, kept = false;
+	struct link_ids ids = {};
+	__u32 link_id = 0;
+	char who[300];
 	enum mode mode;
 	int err, fd;
 
@@ -458,11 +483,17 @@ int do_detach(int argc, char **argv)
 			err = fail(EXIT_FAIL, "struct_ops policy '%s' of %s has no pinned link in %s (attached by another tool?)",
 				   name, dev, pin.dir);
 		else
-			err = detach_struct_ops(&pin);
+			err = detach_struct_ops(&pin, &kept, &link_id);
 	} else {
 		/* unpin: the fentry links go; then the entry */
+		if (pinned && !present)
+			fb_link_ids(&pin, &ids);
 		if (pinned)
 			err = unpin_all(&pin);
+		/* the entry stays: its programs must be gone before we say so */
+		if (!err && !present && fb_links_wait(&ids, who, sizeof(who)))
+			err = fail(EXIT_NODEV, "device '%s' absent: fentry links unpinned, but still attached (%s), and its fallback entry '%s' stays registered until %s is back",
+				   dev, who, name, dev);
 		if (!err && !present)
 			err = fail(EXIT_NODEV, "device '%s' absent: fentry links removed, but its fallback entry '%s' stays registered until %s is back",
 				   dev, name, dev);
@@ -476,6 +507,9 @@ int do_detach(int argc, char **argv)
 			close(fd);
 		}
 	}
+	/* what the chain says now (an absent device has no chain to read) */
+	if (!err && entry)
+		err = detach_verify(dev, name, kept, link_id);
 	if (!err) {
 		if (json_output) {
 			jsonw_start_object(jw);

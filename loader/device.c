@@ -169,11 +169,13 @@ static int do_list(int argc, char **argv)
 static int do_show(int argc, char **argv)
 {
 	struct dev_info d;
+	const char *dev;
 	int err;
 
 	if (argc != 1)
 		return usage_error("device show takes one DEV");
-	err = need_device(dev_arg(argv[0]), &d);
+	err = dev_arg(argv[0], &dev);
+	err = err ?: need_device(dev, &d);
 	if (err)
 		return err;
 	if (json_output)

@@ -106,6 +106,7 @@ int need_privs(const char *what);
 
 /* sysfs.c: devices, policies, pins */
 #define POL_NAME_MAX	DRVHOOK_NAME_LEN
+#define DEV_NAME_MAX	64
 
 struct pol_line {
 	char name[POL_NAME_MAX];
@@ -118,7 +119,7 @@ struct pol_line {
 };
 
 struct dev_info {
-	char name[64];
+	char name[DEV_NAME_MAX];
 	unsigned int dev_id;
 	char hooks[128];
 	unsigned long long clamped[DRVHOOK_NR_HOOKS];
@@ -127,8 +128,8 @@ struct dev_info {
 };
 
 struct pin_info {
-	char dev[64];
-	char name[64];
+	char dev[DEV_NAME_MAX];
+	char name[POL_NAME_MAX];
 	char dir[512];
 	bool link;			/* struct_ops: <dir>/link */
 	unsigned int hooks;		/* fallback: <dir>/<hook> */
@@ -137,7 +138,7 @@ struct pin_info {
 const char *sysfs_root(void);
 const char *pin_root(void);
 bool module_loaded(void);
-const char *dev_arg(const char *arg);
+int dev_arg(const char *arg, const char **dev);
 int dev_read(const char *name, struct dev_info *d);
 int dev_list(struct dev_info **devs, int *n);
 void dev_free(struct dev_info *d);
@@ -149,7 +150,7 @@ void pin_dir(char *buf, size_t len, const char *dev, const char *name);
 int mkdir_p(const char *path);
 bool is_bpffs(const char *path);
 int make_pin_dir(const char *dir);
-int check_name(const char *kind, const char *name);
+int check_name(const char *kind, const char *name, size_t max);
 int need_device(const char *dev, struct dev_info *d);
 bool bpf_stats_enabled(void);
 
@@ -234,9 +235,18 @@ void print_done(const char *verb, const char *dev, const char *name,
 		bool has_cookie, __u32 cookie);
 int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 		   bool name_required);
-int st_link_detach(int fd, const char *path);
+int st_link_detach(int fd, const char *path, bool *kept);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
+/* linkuse.c */
+int detach_verify(const char *dev, const char *name, bool kept, __u32 link_id);
+struct link_ids {
+	int n;
+	__u32 link[DRVHOOK_NR_HOOKS];
+	__u32 prog[DRVHOOK_NR_HOOKS];
+};
+int fb_link_ids(const struct pin_info *p, struct link_ids *ids);
+int fb_links_wait(const struct link_ids *ids, char *who, size_t len);
 /* replace.c */
 int st_map_set(struct policy_obj *po);
 int st_link_update(struct policy_obj *po, int link_fd,

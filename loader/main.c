@@ -42,14 +42,15 @@ static int do_help(int argc, char **argv)
 	       "\n"
 	       "       drvhook device { list | show DEV }\n"
 	       "       drvhook policy attach OBJ dev DEV [name NAME] [{ before | after } NAME]\n"
-	       "                             [mode { struct_ops | fallback }]\n"
+	       "                             [mode { struct_ops | fallback }] [set VAR=VALUE]...\n"
 	       "       drvhook policy detach dev DEV name NAME\n"
-	       "       drvhook policy replace dev DEV name NAME OBJ\n"
+	       "       drvhook policy replace dev DEV name NAME OBJ [set VAR=VALUE]...\n"
 	       "       drvhook policy { list [dev DEV] | show dev DEV name NAME }\n"
 	       "       drvhook stats [dev DEV]\n"
 	       "       drvhook feature probe\n"
 	       "\n"
-	       "       --fallback is 'mode fallback' for every attach.\n"
+	       "       --fallback is 'mode fallback' for every attach; VAR is an\n"
+	       "       integer global variable of OBJ, set before load.\n"
 	       "\n%s", exit_codes);
 	return 0;
 }
@@ -96,6 +97,26 @@ static int dispatch(int argc, char **argv)
 	return usage_error("unknown object '%s'", *argv);
 }
 
+/*
+ * A usage error is printed as JSON if -j or -p is among the options, before
+ * or after the bad one: they end at the first argument that is not one.
+ */
+static void json_options(int argc, char **argv)
+{
+	const char *a;
+	bool lng;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+		a = argv[i];
+		lng = a[1] == '-';
+		if (lng ? is_prefix(a + 2, "pretty") : !!strchr(a + 1, 'p'))
+			json_output = pretty_output = true;
+		else if (lng ? is_prefix(a + 2, "json") : !!strchr(a + 1, 'j'))
+			json_output = true;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,7 +129,6 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	bool version = false, help = false;
-	const char *bad;
 	int opt, ret;
 
 	opterr = 0;
@@ -133,15 +153,13 @@ int main(int argc, char **argv)
 			global_mode = MODE_FALLBACK;
 			break;
 		default:
-			bad = argv[optind - 1];
-			/* JSON errors need -j seen first: scan the rest */
-			while (optind < argc)
-				if (!strcmp(argv[optind], "-j") ||
-				    !strcmp(argv[optind++], "--json"))
-					json_output = true;
+			json_options(argc, argv);
 			if (json_output)
 				jw = jsonw_new(stdout, pretty_output);
-			usage_error("unknown option '%s'", bad);
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			else
+				usage_error("unknown option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}

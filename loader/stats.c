@@ -358,7 +358,10 @@ int do_stats(int argc, char **argv)
 		return do_help();
 	if (!argc)
 		return do_show(NULL);
-	if (argc == 2 && !strcmp(argv[0], "dev"))
-		return do_show(dev_arg(argv[1]));
+	if (argc == 2 && !strcmp(argv[0], "dev")) {
+		const char *dev;
+
+		return dev_arg(argv[1], &dev) ?: do_show(dev);
+	}
 	return usage_error("stats takes [dev DEV]");
 }

@@ -4,6 +4,7 @@
  * loader pins in bpffs (/sys/fs/bpf/drvhook/<dev>/<name>/).
  * DRVHOOK_SYSFS and DRVHOOK_BPFFS override both roots (tests).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -99,10 +100,40 @@ bool module_loaded(void)
 	return !stat(sysfs_root(), &st) && S_ISDIR(st.st_mode);
 }
 
-/* "edu0" or "/dev/edu0" */
-const char *dev_arg(const char *arg)
+/*
+ * Device and policy names, wherever they come from: what the stub names
+ * its devices (eduN) and takes as policy names (hook_core.c), so that each
+ * is one path component under the class directory and the pin root.
+ */
+static bool name_ok(const char *name, size_t max)
 {
-	return strncmp(arg, "/dev/", 5) ? arg : arg + 5;
+	size_t len = strnlen(name, max);
+	const char *c;
+
+	if (!len || len == max)
+		return false;
+	for (c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+			return false;
+	return true;
+}
+
+/* 0, or a usage error: @name is no @kind (policy name, anchor, device name) */
+int check_name(const char *kind, const char *name, size_t max)
+{
+	if (name_ok(name, max))
+		return 0;
+	return usage_error("%s '%s': 1 to %zu letters, digits, '_' or '-'",
+			   kind, name, max - 1);
+}
+
+/* "edu0" or "/dev/edu0" */
+int dev_arg(const char *arg, const char **dev)
+{
+	*dev = strncmp(arg, "/dev/", 5) ? arg : arg + 5;
+	if (name_ok(*dev, DEV_NAME_MAX))
+		return 0;
+	return check_name("device name", arg, DEV_NAME_MAX);
 }
 
 /* Reads a sysfs file into @buf; -errno on failure. */
@@ -187,8 +218,7 @@ int dev_read(const char *name, struct dev_info *d)
 	int err, h;
 
 	memset(d, 0, sizeof(*d));
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
-	    !strcmp(name, ".."))
+	if (!name_ok(name, DEV_NAME_MAX))
 		return -ENOENT;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(path, sizeof(path), "%s/%s/dev_id", sysfs_root(), name);
@@ -329,6 +359,8 @@ int pin_read(const char *dev, const char *name, struct pin_info *p)
 	snprintf(p->dev, sizeof(p->dev), "%s", dev);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	pin_dir(p->dir, sizeof(p->dir), dev, name);
+	if (!name_ok(dev, DEV_NAME_MAX) || !name_ok(name, POL_NAME_MAX))
+		return -EINVAL;
 	if (stat(p->dir, &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
@@ -405,22 +437,6 @@ int mkdir_p(const char *path)
 	}
 	if (mkdir(buf, 0700) && errno != EEXIST)
 		return -errno;
-	return 0;
-}
-
-/* A policy or anchor name: what the stub takes, and a safe path part. */
-int check_name(const char *kind, const char *name)
-{
-	const char *c;
-
-	if (!*name || strlen(name) >= DRVHOOK_NAME_LEN)
-		return usage_error("%s '%s': 1 to %d characters", kind, name,
-				   DRVHOOK_NAME_LEN - 1);
-	/* it names a bpffs directory: bpffs refuses dots */
-	for (c = name; *c; c++)
-		if (*c == '/' || *c == '.' || *c <= ' ' || *c > '~')
-			return usage_error("%s '%s': no '/', '.', blanks or control characters",
-					   kind, name);
 	return 0;
 }
 

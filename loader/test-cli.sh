@@ -41,6 +41,27 @@ echo "# drvhook: $D"
 # help
 rc 0 "help" "$D" help; has "Usage: drvhook" out; ok $? "help shows usage"
 has "9  policy name" out; ok $? "help lists exit codes"
+# each command's synopsis, in drvhook help and in the man page's SYNOPSIS:
+# attach and replace take `set VAR=VALUE`
+synopsis() { # synopsis FILE COMMAND: the lines of COMMAND's synopsis in FILE
+	awk -v c="drvhook policy $2 " '/drvhook( \[OPTIONS\])? policy / { on = index($0, c) > 0 }
+		/^ *$/ { on = 0 } on' "$1"
+}
+man_synopsis() {
+	MANWIDTH=200 man -l "$top/loader/drvhook.8" 2>/dev/null | col -b |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed 's/^ *//'
+}
+for c in attach replace; do
+	synopsis "$tmp/out" $c | grep -qF 'set VAR=VALUE]...'
+	ok $? "help: policy $c lists [set VAR=VALUE]..."
+	if command -v man >/dev/null && command -v col >/dev/null; then
+		man_synopsis >"$tmp/man"
+		synopsis "$tmp/man" $c | grep -qF 'set VAR=VALUE]...'
+		ok $? "man page SYNOPSIS: policy $c lists [set VAR=VALUE]..."
+	else
+		skip "man page SYNOPSIS: policy $c lists set" "no man or col on this host"
+	fi
+done
 for o in device policy stats feature; do rc 0 "$o help" "$D" "$o" help; done
 rc 0 "--help" "$D" --help
 rc 0 "-V" "$D" -V
@@ -56,6 +77,18 @@ done
 rc 2 "no arguments" "$D"
 rc 2 "unknown object" "$D" frobnicate
 rc 2 "unknown option" "$D" --frobnicate device list
+# an unknown option followed by other options: an error, never a hang
+# (timeout exits 124); with -j anywhere among the options, a JSON error
+for a in "-x -j" "-x --json" "-x -d" "--frobnicate -p" "-xj" "-jx" "-x -j -p"; do
+	rc 2 "unknown option then more: $a device list" timeout 10 "$D" $a device list
+	want=-x; case $a in --frob*) want=--frobnicate ;; esac
+	grep -qF -- "unknown option '$want'" "$tmp/err" "$tmp/out"
+	ok $? "unknown option then more: $a: names $want"
+	case $a in *j*|*-p*)
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "unknown option" in d["error"]' "$tmp/out" 2>/dev/null
+		ok $? "unknown option then more: $a: the error as JSON" ;;
+	esac
+done
 rc 2 "unknown command" "$D" policy frobnicate
 rc 2 "attach without OBJ" "$D" policy attach
 rc 2 "attach without dev" "$D" policy attach "$tmp/none.o"
@@ -236,6 +269,30 @@ assert p[1]["hooks"]["request"]["run_cnt"] is None, p	# no pins: no program
 EOF2
 ok $? "fake: -p stats: counters per policy and hook"
 rc 7 "fake: stats of unknown device" "$D" stats dev edu9
+# device names that leave the pin root: refused before any path is used.
+# Decoys outside the pin root, reachable through '..' from it, survive.
+mkdir -p "$tmp/outside/victim"
+for h in probe request irq complete; do
+	: >"$tmp/outside/victim/$h"; : >"$tmp/outside/$h"
+done
+decoys() { find "$tmp/outside" | sort | md5sum; }
+before=$(decoys)
+bad_dev() { # bad_dev CMD...: exit 2 and a message naming device $dv
+	rc 2 "bad device name '$dv': $1 $2" "$D" "$@"
+	has "device name '$dv'" err; ok $? "bad device name '$dv': $1 $2: says so"
+}
+for dv in ../outside .. a/b /dev/../outside . "edu 0" ""; do
+	bad_dev policy detach dev "$dv" name victim
+	bad_dev policy detach dev "$dv" name outside
+	bad_dev policy show dev "$dv" name victim
+	bad_dev policy list dev "$dv"
+	bad_dev stats dev "$dv"
+	bad_dev device show "$dv"
+	bad_dev policy replace dev "$dv" name victim "$tmp/basic.bpf.o"
+	bad_dev policy attach "$tmp/basic.bpf.o" dev "$dv"
+done
+[ "$(decoys)" = "$before" ]; ok $? "bad device names: the decoys outside the pin root survive"
+[ -e "$tmp/pins/edu5/gone/request" ]; ok $? "bad device names: the pins under the pin root survive"
 if [ "$(id -u)" = 0 ] && [ -f "$tmp/basic.bpf.o" ]; then
 	rc 9 "fake: attach with a taken name" "$D" policy attach "$tmp/basic.bpf.o" dev edu0
 	rc 9 "fake: attach before an unknown anchor" "$D" policy attach "$tmp/basic.bpf.o" dev edu1 before nosuch

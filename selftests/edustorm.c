@@ -172,7 +172,7 @@ static int fs_detach(struct fs *f)
 	int err;
 
 	if (f->mode == MODE_STRUCT_OPS) {
-		err = st_link_detach(bpf_link__fd(f->link), "of the storm");
+		err = st_link_detach(bpf_link__fd(f->link), "of the storm", NULL);
 		bpf_link__destroy(f->link);
 		f->link = NULL;
 		return err;

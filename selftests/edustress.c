@@ -42,6 +42,12 @@
  *   edustress caps CAPS CMD...
  *	Runs CMD as uid/gid 65534 with only CAPS (comma list of bpf,
  *	perfmon, sys_admin, net_admin, or "none") as ambient capabilities.
+ *   edustress hold PIN READYFILE
+ *	Holds the BPF link pinned at PIN open (READYFILE then holds this
+ *	process's pid) until killed.
+ *   edustress nodetach CMD...
+ *	Runs CMD with bpf(BPF_LINK_DETACH) failing with EOPNOTSUPP, as it
+ *	does for struct_ops links before Linux 6.11 (edulink.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1106,6 +1112,10 @@ int main(int argc, char **argv)
 		return cmd_progload(argv[2]);
 	if (!strcmp(cmd, "caps") && argc >= 4)
 		return cmd_caps(argv[2], argv + 3);
+	if (!strcmp(cmd, "hold") && argc == 4)
+		return cmd_hold(argv[2], argv[3]);
+	if (!strcmp(cmd, "nodetach") && argc >= 3)
+		return cmd_nodetach(argv + 2);
 	fprintf(stderr,
 		"usage: edustress storm DEV PROCS CYCLES [attach args...]\n"
 		"       edustress fast-storm DEV PROCS CYCLES [mode struct_ops|fallback]\n"
@@ -1115,6 +1125,8 @@ int main(int argc, char **argv)
 		"       edustress mangle IN OUT SEED truncate|tail|flip\n"
 		"       edustress fb DEV attach|detach|cookie|replace NAME\n"
 		"       edustress progload struct_ops|tracing\n"
-		"       edustress caps CAPS CMD...\n");
+		"       edustress caps CAPS CMD...\n"
+		"       edustress hold PIN READYFILE\n"
+		"       edustress nodetach CMD...\n");
 	return 2;
 }

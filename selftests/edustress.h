@@ -41,6 +41,10 @@ struct storm {
 
 extern const char *bpfdir;
 
+/* edulink.c */
+int cmd_hold(const char *pin, const char *ready);
+int cmd_nodetach(char **argv);
+
 double now(void);
 /*
  * Starts @procs processes submitting factorials on @dev, checking each

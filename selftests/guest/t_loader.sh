@@ -129,6 +129,20 @@ out=$(drvhook -p policy show dev edu0 name test_basic)
 expect "-p policy show: indented JSON, state attached" "attached yes" \
 	"$(echo "$out" | jsoncheck .state) $([ "$(echo "$out" | wc -l)" -gt 10 ] && echo yes)"
 
+# A replace keeps the policy's counters (the stub's runs/nonzero per hook),
+# in both modes: nothing runs between the readings but one request after.
+req_count() { kv request "$(grep '^test_basic ' /sys/class/drvhook/edu0/policies)"; }
+c0=$(req_count)
+out=$(run_rc drvhook policy replace dev edu0 name test_basic $BPF/test_double.bpf.o)
+c1=$(req_count)
+edutest fact edu0 3 >/dev/null
+c2=$(req_count)
+expect_match "replace test_basic's test_double by test_double again" "rc=0" "$out"
+[ "${c0%/*}" -gt 0 ] 2>/dev/null && ok "request runs counted before the replace: $c0" ||
+	not_ok "request runs counted before the replace (got '$c0')"
+expect "replace keeps the counters ($EFFECTIVE_MODE): request runs/nonzero before, after, after 1 more request" \
+	"$c0 $c0 $((${c0%/*} + 1))/${c0#*/}" "$c0 $c1 $c2"
+
 # -j on the commands that change a device: one JSON document each, with
 # the documented fields, and the change done
 pin1=/sys/fs/bpf/drvhook/edu1/test_double
@@ -232,6 +246,55 @@ drvhook policy detach dev edu0 name fact_guard >/dev/null 2>&1
 	ok "detach removes the pins"
 expect "edu0 default again" "$(fact 12)" "$(edutest fact edu0 12)"
 
+# Detach while another process holds the policy's link open (edustress
+# hold). struct_ops: BPF_LINK_DETACH (Linux 6.11+) takes the policy out of
+# the chain anyway. Before 6.11 the kernel answers EOPNOTSUPP and the link
+# stays while a reference does: edustress nodetach gives the loader that
+# answer (no matrix kernel has struct_ops without it; edulink.c), and the
+# loader must report what the chain says. fallback: the stub removes the
+# entry on FB_DETACH; a held fentry link no longer matches any entry.
+held=/sys/fs/bpf/drvhook/edu1/held
+chain1() { cut -d' ' -f1,2 /sys/class/drvhook/edu1/policies | tr '\n' ' ' | sed 's/ $//'; }
+hold() { # hold PIN: a process holding the link at PIN; its pid in $holder
+	rm -f /tmp/held.ready
+	edustress hold "$1" /tmp/held.ready & holder=$!
+	i=0; while [ ! -s /tmp/held.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+unhold() { kill $holder 2>/dev/null; wait $holder 2>/dev/null; }
+attach test_basic edu1 name held >/dev/null 2>&1
+pin=$held/link; [ "$EFFECTIVE_MODE" = fallback ] && pin=$held/request
+hold $pin
+out=$(run_rc drvhook policy detach dev edu1 name held)
+expect_match "detach with the link held by pid $holder: detached" "^detached policy 'held'.* rc=0\$" "$(echo $out)"
+expect "... and the chain no longer lists it" "" "$(chain1)"
+expect "... its pins are gone" no "$([ -e $held ] && echo yes || echo no)"
+unhold
+if [ "$EFFECTIVE_MODE" = struct_ops ]; then
+	attach test_basic edu1 name held >/dev/null 2>&1
+	hold $held/link
+	out=$(run_rc edustress nodetach drvhook policy detach dev edu1 name held)
+	echo "$out" | sed 's/^/# pre-6.11 detach: /'
+	expect_match "pre-6.11 detach, link held elsewhere: exit 5, says it is still in the chain" \
+		"^drvhook: error: policy 'held' is still in edu1's chain: .* rc=5\$" "$(echo $out)"
+	expect_match "... names the holder (pid $holder) and Linux 6.11" \
+		"pid $holder \(edustress\) holds its struct_ops link .*cannot detach struct_ops links \(6\.11 can\)" "$out"
+	expect "... the chain does list it" "held struct_ops" "$(chain1)"
+	expect "... its pins are gone" no "$([ -e $held ] && echo yes || echo no)"
+	expect "... edu1 still runs it (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+	unhold
+	i=0; while [ -n "$(chain1)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	expect "... once the holder is gone, so is the policy" "" "$(chain1)"
+	attach test_basic edu1 name held >/dev/null 2>&1
+	out=$(run_rc edustress nodetach drvhook policy detach dev edu1 name held)
+	expect_match "pre-6.11 detach, no other holder: the last close detaches it" \
+		"^detached policy 'held'.* rc=0\$" "$(echo $out)"
+	expect "... and the chain no longer lists it" "" "$(chain1)"
+else
+	skip "pre-6.11 struct_ops detach with the link held elsewhere" \
+		"fallback mode: the stub's entry goes on FB_DETACH, whoever holds the fentry links"
+fi
+drvhook policy detach dev edu1 name held >/dev/null 2>&1
+
 # A device goes away (unbind): its chain stays in the stub and its pins
 # show "device absent"; detach works through the pin (struct_ops), or
 # removes the programs and leaves the inert entry until the device is
@@ -258,8 +321,12 @@ if [ "$EFFECTIVE_MODE" = struct_ops ]; then
 	echo "$pci1" >$drv/bind
 	expect "rebound: nothing of 'gone' left" "no policies on edu1" "$(drvhook policy list dev edu1)"
 else
-	expect_error "unbound: fallback detach" 7 "device 'edu1' absent: fentry links removed" \
+	# its entry stays: the links must be gone when detach says so
+	hold /sys/fs/bpf/drvhook/edu1/gone/request
+	expect_error "unbound: fallback detach, the request link held by pid $holder" 7 \
+		"device 'edu1' absent: fentry links unpinned, but still attached \(link [0-9]+: pid $holder \(edustress\)\)" \
 		drvhook policy detach dev edu1 name gone
+	unhold
 	echo "$pci1" >$drv/bind
 	expect_match "rebound: the inert fallback entry stays, not pinned" "^edu1 +1 +gone .*attached, not pinned" \
 		"$(drvhook policy list dev edu1)"
