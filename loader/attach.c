@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -303,6 +304,9 @@ int do_attach(int argc, char **argv)
 			goto out;
 		}
 		registered = true;
+		/* guest tests: a loader killed between the entry and its pins */
+		if (getenv("DRVHOOK_TEST_STOP_AFTER_FB_ATTACH"))
+			raise(SIGSTOP);
 		o.cookie = req.cookie;
 		err = pobj_prepare(&po, mode, &o);
 		err = err ?: pobj_load(&po);

@@ -33,8 +33,9 @@
  *   edustress mangle IN OUT SEED truncate|tail|flip
  *	Writes a hostile copy of the file IN: cut at a seeded length, its
  *	ELF header followed by random bytes, or with 1-8 bytes overwritten.
- *   edustress fb DEV attach|detach|cookie|replace NAME
- *	One hook-core ioctl on DEV for entry NAME: prints "ok" or the error.
+ *   edustress fb DEV attach|detach|cookie|replace NAME [COOKIE]
+ *	One hook-core ioctl on DEV for entry NAME, with COOKIE (default 0:
+ *	none), no fentry link: prints "ok" or the error.
  *   edustress progload struct_ops|tracing
  *	One BPF_PROG_LOAD of a two-instruction program of that type with a
  *	bogus attach BTF id: prints "EPERM" when the caller lacks the rights
@@ -996,14 +997,15 @@ static int cmd_mangle(const char *in, const char *out, uint64_t seed,
 
 /* ---- one fallback ioctl ------------------------------------------- */
 
-static int cmd_fb(const char *dev, const char *op, const char *name)
+static int cmd_fb(const char *dev, const char *op, const char *name,
+		  __u32 cookie)
 {
 	static const char *const ops[] = { "attach", "detach", "cookie", "replace" };
 	static const unsigned int cmds[] = {
 		DRVHOOK_IOC_FB_ATTACH, DRVHOOK_IOC_FB_DETACH,
 		DRVHOOK_IOC_FB_COOKIE, DRVHOOK_IOC_FB_REPLACE,
 	};
-	struct drvhook_fb_attach a = { .hooks = 1U << DRVHOOK_REQUEST, .cookie = 1 };
+	struct drvhook_fb_attach a = { .hooks = 1U << DRVHOOK_REQUEST, .cookie = cookie };
 	int k, fd = open_dev(dev);
 
 	for (k = 0; k < 4 && strcmp(op, ops[k]); k++)
@@ -1106,8 +1108,9 @@ int main(int argc, char **argv)
 		return cmd_fuzz(argv[2], strtoull(argv[3], NULL, 0), atol(argv[4]));
 	if (!strcmp(cmd, "mangle") && argc == 6)
 		return cmd_mangle(argv[2], argv[3], strtoull(argv[4], NULL, 0), argv[5]);
-	if (!strcmp(cmd, "fb") && argc == 5)
-		return cmd_fb(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "fb") && (argc == 5 || argc == 6))
+		return cmd_fb(argv[2], argv[3], argv[4],
+			      argc == 6 ? strtoul(argv[5], NULL, 0) : 0);
 	if (!strcmp(cmd, "progload") && argc == 3)
 		return cmd_progload(argv[2]);
 	if (!strcmp(cmd, "caps") && argc >= 4)
@@ -1123,7 +1126,7 @@ int main(int argc, char **argv)
 		"       edustress inflight DEV PROCS READYFILE basic|default\n"
 		"       edustress fuzz DEV SEED COUNT\n"
 		"       edustress mangle IN OUT SEED truncate|tail|flip\n"
-		"       edustress fb DEV attach|detach|cookie|replace NAME\n"
+		"       edustress fb DEV attach|detach|cookie|replace NAME [COOKIE]\n"
 		"       edustress progload struct_ops|tracing\n"
 		"       edustress caps CAPS CMD...\n"
 		"       edustress hold PIN READYFILE\n"

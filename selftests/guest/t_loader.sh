@@ -296,9 +296,7 @@ fi
 drvhook policy detach dev edu1 name held >/dev/null 2>&1
 
 # A device goes away (unbind): its chain stays in the stub and its pins
-# show "device absent"; detach works through the pin (struct_ops), or
-# removes the programs and leaves the inert entry until the device is
-# back (fallback, exit 7)
+# show "device absent"; detach works through the pins in both modes
 drv=/sys/bus/pci/drivers/drvhook_edu
 pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
 attach test_basic edu1 name gone >/dev/null 2>&1
@@ -315,22 +313,50 @@ expect_match "rebound: 'gone' attached again, first" "^edu1 +1 +gone +$EFFECTIVE
 	"$(drvhook policy list dev edu1)"
 expect "rebound: it applies again (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
 echo "$pci1" >$drv/unbind
+# struct_ops: through the pinned link. fallback: the entry owns its fentry
+# links: while another process holds one, the entry stays and detach says
+# who holds it; once the holder is gone, so is the entry.
 if [ "$EFFECTIVE_MODE" = struct_ops ]; then
 	expect_match "unbound: detach through the pinned link" "^detached policy 'gone'.*rc=0" \
 		"$(run_rc drvhook policy detach dev edu1 name gone | tr '\n' ' ')"
-	echo "$pci1" >$drv/bind
-	expect "rebound: nothing of 'gone' left" "no policies on edu1" "$(drvhook policy list dev edu1)"
 else
-	# its entry stays: the links must be gone when detach says so
 	hold /sys/fs/bpf/drvhook/edu1/gone/request
 	expect_error "unbound: fallback detach, the request link held by pid $holder" 7 \
 		"device 'edu1' absent: fentry links unpinned, but still attached \(link [0-9]+: pid $holder \(edustress\)\)" \
 		drvhook policy detach dev edu1 name gone
 	unhold
-	echo "$pci1" >$drv/bind
-	expect_match "rebound: the inert fallback entry stays, not pinned" "^edu1 +1 +gone .*attached, not pinned" \
-		"$(drvhook policy list dev edu1)"
-	drvhook policy detach dev edu1 name gone >/dev/null 2>&1
 fi
+echo "$pci1" >$drv/bind
+expect "rebound: nothing of 'gone' left ($EFFECTIVE_MODE)" "no policies on edu1" \
+	"$(drvhook policy list dev edu1)"
+drvhook policy detach dev edu1 name gone >/dev/null 2>&1
 expect "edu1 default, no policies, no pins" "$(fact 3)|no policies|" \
 	"$(edutest fact edu1 3)|$(drvhook policy list)|$(find /sys/fs/bpf/drvhook -mindepth 2)"
+
+# A fallback entry never outlives its programs: it owns its fentry links,
+# and goes when nothing else holds them (fallback mode on every kernel).
+# The loader killed between FB_ATTACH and its pins:
+DRVHOOK_TEST_STOP_AFTER_FB_ATTACH=1 drvhook policy attach "$BPF/test_basic.bpf.o" \
+	dev edu1 name killed mode fallback >/dev/null 2>&1 &
+pid=$!
+n=0
+while [ $n -lt 600 ] && [ "$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)" != T ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+expect "killed mid-attach: the loader stopped after FB_ATTACH, the entry listed" "T killed" \
+	"$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null) $(cut -d' ' -f1 /sys/class/drvhook/edu1/policies)"
+kill -9 $pid
+wait $pid 2>/dev/null
+expect "killed mid-attach: the entry goes with the loader's links" "" \
+	"$(cat /sys/class/drvhook/edu1/policies)"
+expect "killed mid-attach: edu1 default (fact 3)" "$(fact 3)" "$(edutest fact edu1 3)"
+drvhook policy detach dev edu1 name killed >/dev/null 2>&1
+rmdir /sys/fs/bpf/drvhook/edu1/killed 2>/dev/null
+# The pins removed by hand:
+drvhook policy attach "$BPF/test_basic.bpf.o" dev edu1 name unpinned mode fallback >/dev/null 2>&1
+expect "unpinned: attached, it acts (fact 3 -> 4!)" "$(fact 4)" "$(edutest fact edu1 3)"
+rm -r /sys/fs/bpf/drvhook/edu1/unpinned
+expect "pins removed by hand: the entry goes" "" "$(cat /sys/class/drvhook/edu1/policies)"
+expect "pins removed by hand: edu1 default (fact 3)" "$(fact 3)" "$(edutest fact edu1 3)"
+drvhook policy detach dev edu1 name unpinned >/dev/null 2>&1

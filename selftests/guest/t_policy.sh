@@ -95,19 +95,46 @@ echo "# probe: bind while refused: $(echo $out)"
 expect "probe: the policy refused edu1 at bind: left unbound" unbound "$(bound1)"
 expect "probe: edu0 untouched" "$(fact 5)" "$(edutest fact edu0 5)"
 out=$(run_rc drvhook policy detach dev edu1 name test_probe)
-if [ "$expect_mode" = struct_ops ]; then
-	expect_match "probe: detach while edu1 is absent" "rc=0" "$out"
-else
-	expect_match "probe: detach while edu1 is absent: links gone, the entry waits for edu1 (exit 7)" \
-		"stays registered until edu1 is back.*rc=7" "$(echo $out)"
-fi
+expect_match "probe: detach while edu1 is absent" "rc=0" "$out"
 bind1 2>/dev/null
 expect "probe: edu1 binds again after detach" bound "$(bound1)"
 expect "probe: edu1 works after the rebind" "$(fact 6)" "$(edutest fact edu1 6)"
-[ "$expect_mode" = struct_ops ] ||
-	expect_match "probe: the waiting fallback entry detaches" "rc=0" \
-		"$(run_rc drvhook policy detach dev edu1 name test_probe)"
 expect "probe: edu1 has no policy" "" "$(cat /sys/class/drvhook/edu1/policies)"
 # whatever failed above, leave edu1 bound and without policy
 drvhook policy detach dev edu1 name test_probe >/dev/null 2>&1
 [ "$(bound1)" = bound ] || bind1 2>/dev/null
+
+# Fallback isolation, in fallback mode on every kernel. A cookie works
+# only for the entry it was reserved for: FB_REPLACE or FB_ATTACH with a
+# cookie never reserved is EINVAL, with one live in another entry EBUSY.
+cookie_of() { awk -v n="$2" '$1 == n { print $4 }' "/sys/class/drvhook/$1/policies"; }
+attach test_basic edu0 mode fallback >/dev/null 2>&1
+attach test_double edu1 mode fallback >/dev/null 2>&1
+cb=$(cookie_of edu0 test_basic) cd=$(cookie_of edu1 test_double)
+expect "cookie: FB_REPLACE with a cookie never reserved: EINVAL" "Invalid argument" \
+	"$(edustress fb edu0 replace test_basic 4000000000)"
+expect "cookie: FB_REPLACE with edu1's test_double's live cookie: EBUSY" \
+	"Device or resource busy" "$(edustress fb edu0 replace test_basic "$cd")"
+expect "cookie: FB_ATTACH with a cookie never reserved: EINVAL" "Invalid argument" \
+	"$(edustress fb edu0 attach stolen 4000000000)"
+expect "cookie: FB_ATTACH with a live cookie: EBUSY" "Device or resource busy" \
+	"$(edustress fb edu0 attach stolen "$cd")"
+expect "cookie: test_basic keeps its cookie and acts (fact 5 -> 6!)" "$cb $(fact 6)" \
+	"$(cookie_of edu0 test_basic) $(edutest fact edu0 5)"
+expect "cookie: test_double still acts on edu1 (fact 5 -> 10!)" "$(fact 10)" "$(edutest fact edu1 5)"
+edustress fb edu0 detach stolen >/dev/null
+drvhook policy detach dev edu1 name test_double >/dev/null 2>&1
+# The kfuncs act only for the entry being dispatched: test_hostile's
+# fentry programs run for every fallback entry and call the verdict,
+# field and DMA-data kfuncs without testing the cookie.
+attach test_hostile edu1 mode fallback >/dev/null 2>&1
+expect "isolation: edu0 gets test_basic's verdict and arg only (fact 5 -> 6!)" "$(fact 6)" \
+	"$(edutest fact edu0 5)"
+expect "isolation: edu0's ping result is test_basic's" 0x1234 "$(edutest ping edu0 0x1234)"
+expect "isolation: edu0's DMA data is test_basic's" "xor 0x5a" "$(edutest dma edu0 3)"
+expect "isolation: test_hostile's verdict holds for its own entry (edu1)" "error EACCES" \
+	"$(edutest fact edu1 5)"
+drvhook policy detach dev edu1 name test_hostile >/dev/null 2>&1
+drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
+expect "isolation: no policy left" "|" \
+	"$(cat /sys/class/drvhook/edu0/policies)|$(cat /sys/class/drvhook/edu1/policies)"
