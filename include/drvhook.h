@@ -225,15 +225,23 @@ struct drvhook_fb_attach {
 	char anchor[DRVHOOK_NAME_LEN];
 	__u32 flags;		/* DRVHOOK_F_* */
 	__u32 hooks;		/* bit (1 << enum drvhook_hook) per hook */
-	__u32 cookie;		/* out: the fb_cookie the programs filter on */
-	__u32 pad;
+	__u32 cookie;		/* the fb_cookie the programs filter on */
+	__u32 links;		/* bit (1 << hook): link_fd[hook] is given */
+	__s32 link_fd[DRVHOOK_NR_HOOKS];	/* fentry links on drvhook_fb_* */
 };
 
 /*
- * Fallback attach: FB_ATTACH inserts entry 'name' and returns its cookie;
- * FB_DETACH removes it. Atomic replace: FB_COOKIE reserves a fresh cookie
- * for the new programs, FB_REPLACE switches entry 'name' to 'cookie' and
- * 'hooks' at once: each dispatch runs either the old or the new programs.
+ * Fallback attach: FB_COOKIE reserves a fresh cookie for entry 'name' of
+ * this device; the programs filter on it, and their fentry links carry it
+ * as their BPF cookie (what the kfuncs check). FB_ATTACH inserts entry
+ * 'name' with 'cookie' (0: a fresh one, returned) and FB_DETACH removes
+ * it. Atomic replace: FB_REPLACE switches entry 'name' to 'cookie',
+ * 'hooks' and links at once: each dispatch runs either the old or the new
+ * programs. A cookie not reserved for 'name' on this device is EINVAL,
+ * one live in another entry EBUSY.
+ * With 'links' (= 'hooks'), the entry owns a reference to each link, and
+ * goes when nothing else holds them (pins removed, loader killed before it
+ * pinned them): an entry never outlives its programs.
  */
 #define DRVHOOK_IOC_MAGIC	'H'
 #define DRVHOOK_IOC_FB_ATTACH	_IOWR(DRVHOOK_IOC_MAGIC, 1, struct drvhook_fb_attach)

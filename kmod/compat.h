@@ -48,6 +48,19 @@
 #define __bpf_kfunc_end_defs()
 #endif
 
+/*
+ * bpf_link_get_from_fd() is exported in namespace BPF_INTERNAL on 6.12
+ * and 7.3 (Module.symvers), plainly on 6.1; MODULE_IMPORT_NS() takes a
+ * string since 6.13 (commit cdd30ebb1b9f, "module: Convert symbol
+ * namespace to string literal"). Importing it where it is unused is
+ * harmless.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define DRVHOOK_IMPORT_BPF_NS()	MODULE_IMPORT_NS("BPF_INTERNAL")
+#else
+#define DRVHOOK_IMPORT_BPF_NS()	MODULE_IMPORT_NS(BPF_INTERNAL)
+#endif
+
 /* class_create() lost its owner argument: 6.4. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define drvhook_class_create(name)	class_create(name)

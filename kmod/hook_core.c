@@ -81,11 +81,13 @@ static int entry_call(struct drvhook_entry *e, enum drvhook_hook h,
 		      void *ctx, struct drvhook_cur *cur)
 {
 	if (!e->ops) {
-		*(u32 *)(ctx + drvhook_hooks[h].cookie_off) = READ_ONCE(e->cookie);
+		cur->cookie = READ_ONCE(e->cookie);
+		*(u32 *)(ctx + drvhook_hooks[h].cookie_off) = cur->cookie;
 		cur->fb_verdict = 0;
 		drvhook_fb_call(h, ctx);
 		return cur->fb_verdict;
 	}
+	cur->cookie = 0;
 	return drvhook_ops_call(e->ops, h, ctx);
 }
 
@@ -188,6 +190,11 @@ struct drvhook_entry *drvhook_entry_alloc(const char *name, u32 hooks)
 
 void drvhook_entry_free(struct drvhook_entry *e)
 {
+	int h;
+
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
+		if (e->link[h])
+			bpf_link_put(e->link[h]);
 	free_percpu(e->stats);
 	kfree(e);
 }
@@ -283,6 +290,8 @@ int drvhook_dev_add(struct drvhook_dev *hd)
 		}
 	}
 	mutex_unlock(&drvhook_lock);
+	/* entries whose programs went while no device had the id */
+	drvhook_fb_reap();
 	return err;
 }
 EXPORT_SYMBOL_GPL(drvhook_dev_add);
@@ -302,6 +311,7 @@ static ssize_t policies_show(struct device *dev, struct device_attribute *attr,
 	struct drvhook_entry *e;
 	int len = 0, cpu, h;
 
+	drvhook_fb_reap();	/* never list an entry whose programs are gone */
 	mutex_lock(&drvhook_lock);
 	list_for_each_entry(e, &hd->chain->list, node) {
 		struct drvhook_stats sum = {};
@@ -393,7 +403,7 @@ long drvhook_ioctl(struct drvhook_dev *hd, unsigned int cmd,
 	case DRVHOOK_IOC_FB_DETACH:
 		return drvhook_fb_detach(hd->info.id, req.name);
 	case DRVHOOK_IOC_FB_COOKIE:
-		req.cookie = drvhook_fb_cookie();
+		req.cookie = drvhook_fb_reserve(hd->info.id, req.name);
 		err = 0;
 		break;
 	case DRVHOOK_IOC_FB_REPLACE:
@@ -442,6 +452,7 @@ void drvhook_core_exit(void)
 	struct drvhook_entry *e, *tmp;
 	int i;
 
+	drvhook_fb_exit();
 	mutex_lock(&drvhook_lock);
 	for (i = 0; i < DRVHOOK_MAX_DEVS; i++)
 		list_for_each_entry_safe(e, tmp, &chains[i].list, node)

@@ -22,6 +22,7 @@ struct drvhook_entry {
 	u32 hooks;			/* BIT(enum drvhook_hook) */
 	u32 dev_id;
 	u32 cookie;			/* fallback only */
+	struct bpf_link *link[DRVHOOK_NR_HOOKS];	/* fallback: owned */
 	struct drvhook_ops *ops;	/* struct_ops only */
 	struct drvhook_stats __percpu *stats;
 };
@@ -39,6 +40,7 @@ struct drvhook_cur {
 	void *ctx;
 	void *data;
 	u32 len;
+	u32 cookie;			/* the fallback entry running, or 0 */
 	int fb_verdict;
 };
 DECLARE_PER_CPU(struct drvhook_cur *, drvhook_cur);
@@ -82,7 +84,9 @@ int drvhook_fb_irq(struct drvhook_irq *ctx);
 int drvhook_fb_complete(struct drvhook_complete *ctx);
 int drvhook_fb_attach(u32 dev_id, struct drvhook_fb_attach *req);
 int drvhook_fb_detach(u32 dev_id, const char *name);
-u32 drvhook_fb_cookie(void);
+u32 drvhook_fb_reserve(u32 dev_id, const char *name);
+void drvhook_fb_reap(void);
+void drvhook_fb_exit(void);
 int drvhook_fb_replace(u32 dev_id, const struct drvhook_fb_attach *req);
 int drvhook_kfuncs_init(void);
 

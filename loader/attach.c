@@ -4,8 +4,10 @@
  *
  * struct_ops mode: the object's drvhook_ops map, attached through a
  * struct_ops link pinned at <pin root>/<dev>/<name>/link.
- * fallback mode: a chain entry registered with DRVHOOK_IOC_FB_ATTACH and
- * the fentry twins, filtering on its cookie, pinned at .../<name>/<hook>.
+ * fallback mode: the fentry twins, filtering on a cookie reserved with
+ * DRVHOOK_IOC_FB_COOKIE, their links carrying it as BPF cookie, then a
+ * chain entry registered with DRVHOOK_IOC_FB_ATTACH that owns the links
+ * (it goes when they do), the links pinned at .../<name>/<hook>.
  * Any failure undoes what was done: links, pins, the fallback entry.
  */
 #include <errno.h>
@@ -112,15 +114,17 @@ int pin_fb_links(struct bpf_link **links, const char *dir, const char *prefix)
 	return 0;
 }
 
+/* The fentry links, their BPF cookie the entry's: what the kfuncs check */
 int attach_fb_progs(struct policy_obj *po, struct bpf_link **links)
 {
+	LIBBPF_OPTS(bpf_trace_opts, topts, .cookie = po->fb_cookie);
 	int h, err;
 
 	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
 		if (!(po->hooks & (1U << h)))
 			continue;
 		err_reset_libbpf();
-		links[h] = bpf_program__attach_trace(po->fb_prog[h]);
+		links[h] = bpf_program__attach_trace_opts(po->fb_prog[h], &topts);
 		if (!links[h]) {
 			err = errno;
 			links[h] = NULL;
@@ -130,6 +134,19 @@ int attach_fb_progs(struct policy_obj *po, struct bpf_link **links)
 		}
 	}
 	return 0;
+}
+
+/* Names @links in @req: the entry owns them. */
+void fill_links(struct drvhook_fb_attach *req, struct bpf_link **links)
+{
+	int h;
+
+	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		if (!links[h])
+			continue;
+		req->links |= 1U << h;
+		req->link_fd[h] = bpf_link__fd(links[h]);
+	}
 }
 
 /* Keeps the pinned links (success) or detaches them (failure). */
@@ -297,7 +314,19 @@ int do_attach(int argc, char **argv)
 		err = open_dev(dev, &fd);
 		if (err)
 			goto out;
-		fill_req(&req, name, o.anchor, o.flags, po.hooks, 0);
+		fill_req(&req, name, NULL, 0, po.hooks, 0);
+		if (ioctl(fd, DRVHOOK_IOC_FB_COOKIE, &req)) {
+			err = attach_error(errno, dev, name, NULL, "fallback cookie");
+			goto out;
+		}
+		o.cookie = req.cookie;
+		err = pobj_prepare(&po, mode, &o);
+		err = err ?: pobj_load(&po);
+		err = err ?: attach_fb_progs(&po, links);
+		if (err)
+			goto out;
+		fill_req(&req, name, o.anchor, o.flags, po.hooks, o.cookie);
+		fill_links(&req, links);
 		if (ioctl(fd, DRVHOOK_IOC_FB_ATTACH, &req)) {
 			err = attach_error(errno, dev, name, o.anchor,
 					   "fallback attach");
@@ -307,11 +336,7 @@ int do_attach(int argc, char **argv)
 		/* guest tests: a loader killed between the entry and its pins */
 		if (getenv("DRVHOOK_TEST_STOP_AFTER_FB_ATTACH"))
 			raise(SIGSTOP);
-		o.cookie = req.cookie;
-		err = pobj_prepare(&po, mode, &o);
-		err = err ?: pobj_load(&po);
-		err = err ?: attach_fb_progs(&po, links);
-		err = err ?: pin_fb_links(links, dir, "");
+		err = pin_fb_links(links, dir, "");
 		if (err)
 			goto out;
 	}
@@ -326,13 +351,13 @@ out:
 			bpf_link__disconnect(link);
 		bpf_link__destroy(link);
 	}
-	put_links(links, DRVHOOK_NR_HOOKS, !err);
 	if (err && registered) {
 		fill_req(&req, name, NULL, 0, 0, 0);
 		if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
 			warn("cannot unregister fallback entry '%s' of %s: %s",
 			     name, dev, strerror(errno));
 	}
+	put_links(links, DRVHOOK_NR_HOOKS, !err);
 	/* the links unpinned themselves: the directory is empty */
 	if (err && made_dir)
 		rmdir(dir);
@@ -489,27 +514,30 @@ int do_detach(int argc, char **argv)
 		else
 			err = detach_struct_ops(&pin, &kept, &link_id);
 	} else {
-		/* unpin: the fentry links go; then the entry */
-		if (pinned && !present)
-			fb_link_ids(&pin, &ids);
-		if (pinned)
-			err = unpin_all(&pin);
-		/* the entry stays: its programs must be gone before we say so */
-		if (!err && !present && fb_links_wait(&ids, who, sizeof(who)))
-			err = fail(EXIT_NODEV, "device '%s' absent: fentry links unpinned, but still attached (%s), and its fallback entry '%s' stays registered until %s is back",
-				   dev, who, name, dev);
-		if (!err && !present)
-			err = fail(EXIT_NODEV, "device '%s' absent: fentry links removed, but its fallback entry '%s' stays registered until %s is back",
-				   dev, name, dev);
-		if (!err)
+		/*
+		 * Present: the entry, then the pins: the links go. Absent:
+		 * the pins only; the entry owns the links and goes with them
+		 * (the stub drops it within a second of being their last
+		 * holder, the kernel releases them later, from a workqueue):
+		 * the loader waits (up to 5 s) until the programs are off
+		 * their hooks. A link another process holds keeps both.
+		 */
+		if (present)
 			err = open_dev(dev, &fd);
-		if (!err) {
+		if (present && !err) {
 			fill_req(&req, name, NULL, 0, 0, 0);
 			if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
 				err = attach_error(errno, dev, name, NULL,
 						   "fallback detach");
 			close(fd);
 		}
+		if (!err && pinned && !present)
+			fb_link_ids(&pin, &ids);
+		if (!err && pinned)
+			err = unpin_all(&pin);
+		if (!err && !present && fb_links_wait(&ids, who, sizeof(who)))
+			err = fail(EXIT_NODEV, "device '%s' absent: fentry links unpinned, but still attached (%s): its fallback entry '%s' stays while they are held",
+				   dev, who, name);
 	}
 	/* what the chain says now (an absent device has no chain to read) */
 	if (!err && entry)

@@ -188,6 +188,7 @@ struct policy_obj {
 	struct bpf_program *st_prog[DRVHOOK_NR_HOOKS];
 	struct bpf_program *fb_prog[DRVHOOK_NR_HOOKS];
 	size_t cookie_off;
+	__u32 fb_cookie;		/* set by pobj_prepare(): the links carry it */
 	__u32 off_dev_id, off_flags, off_anchor, off_name;
 	enum mode mode;
 };
@@ -229,6 +230,7 @@ void hook_pin(char *buf, size_t len, const char *dir, int h, const char *prefix)
 struct bpf_link;
 int pin_fb_links(struct bpf_link **links, const char *dir, const char *prefix);
 int attach_fb_progs(struct policy_obj *po, struct bpf_link **links);
+void fill_links(struct drvhook_fb_attach *req, struct bpf_link **links);
 void put_links(struct bpf_link **links, int n, bool keep);
 void print_done(const char *verb, const char *dev, const char *name,
 		enum mode mode, unsigned int hooks, const char *dir,

@@ -279,6 +279,7 @@ int pobj_prepare(struct policy_obj *po, enum mode mode,
 		if (!data || po->cookie_off + sizeof(__u32) > sz)
 			return fail(EXIT_FAIL, "%s: cannot set drvhook_fb_cookie", po->path);
 		memcpy(data + po->cookie_off, &o->cookie, sizeof(__u32));
+		po->fb_cookie = o->cookie;
 		return 0;
 	}
 

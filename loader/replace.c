@@ -7,8 +7,8 @@
  * link's place with BPF_LINK_UPDATE (the stub's update op).
  * fallback: a fresh cookie (DRVHOOK_IOC_FB_COOKIE), the new fentry
  * programs attached and pinned aside as new_<hook>, then
- * DRVHOOK_IOC_FB_REPLACE switches the entry, and the new pins are
- * renamed over the old ones (which drops the old links).
+ * DRVHOOK_IOC_FB_REPLACE switches the entry to them and their links, and
+ * the new pins are renamed over the old ones (which drops the old links).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -190,6 +190,7 @@ static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 	if (err)
 		goto out;
 	fill_req(&req, o->name, NULL, 0, po->hooks, o->cookie);
+	fill_links(&req, links);
 	if (ioctl(fd, DRVHOOK_IOC_FB_REPLACE, &req)) {
 		err = attach_error(errno, o->dev, o->name, NULL, "fallback replace");
 		goto out;

@@ -707,7 +707,9 @@ static void fuzz_one(struct fz_thread *t, long input)
 		a.flags = rnd_below(r, 2) ? rnd_below(r, 4) : rnd(r);
 		a.hooks = rnd_below(r, 2) ? rnd_below(r, 32) : rnd(r);
 		a.cookie = rnd(r);
-		a.pad = rnd(r);
+		a.links = rnd_below(r, 2) ? 0 : rnd(r);
+		for (int h = 0; h < DRVHOOK_NR_HOOKS; h++)
+			a.link_fd[h] = (int)(rnd_below(r, 2) ? rnd_below(r, 8) : rnd(r));
 		p = fz_ptr(t, pc, &a, sizeof(a));
 		snprintf(what, sizeof(what), "FB_%s ptr %s",
 			 (const char *[]){ "ATTACH", "DETACH", "COOKIE", "REPLACE" }[k],
@@ -715,7 +717,8 @@ static void fuzz_one(struct fz_thread *t, long input)
 		err = ioctl(fd, cmds[k], p) ? errno : 0;
 		if (pc == P_VALID || pc == P_RO)
 			allowed |= OK_ | E_(EINVAL) | E_(ENOENT) | E_(EEXIST) | E_(EBUSY) |
-				   E_(ENOSPC);	/* 15 policies per device */
+				   E_(ENOSPC) |	/* 15 policies per device */
+				   E_(EBADF);	/* link_fd: not an open fd */
 		if (pc != P_VALID)
 			allowed |= E_(EFAULT);	/* RO: the copy back faults */
 		if (getuid())
