@@ -34,12 +34,14 @@ expect "edu1 unaffected" 0xffff2152 "$(edutest ping edu1 0xdead)"
 pci1=$(basename "$(readlink -f /sys/class/drvhook/edu1/device)")
 # uffd_unbind to|from resolve|kill: a DMA ioctl waits on a userfaultfd page
 # nobody serves; edu1 is unbound meanwhile (given 10 s), then the fault is
-# resolved (or the process killed): "unbound|blocked <how the ioctl ended>"
+# resolved (or the process killed): "unbound|blocked <how the ioctl ended>".
+# Every wait is bounded: a fault server not told within 60 s dies, and the
+# fault then fails in edutest (it holds no uffd of its own).
 uffd_unbind() {
 	rm -f /tmp/unbound
 	edutest uffd-dma edu1 "$1" >/tmp/uffd &
 	h=$! i=0
-	until grep -qE '^(fault|error|nouffd)' /tmp/uffd || [ $i -ge 200 ]; do
+	until grep -qE '^(fault|error|nouffd)' /tmp/uffd || [ $i -ge 600 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	srv=$(sed -n 's/^fault //p' /tmp/uffd)
