@@ -4,9 +4,11 @@
  * configuration, through the loader's own attach, replace and detach.
  *
  * What apply attached is recorded in <state dir>/applied, one line per
- * policy: DEV NAME SIGNATURE POSITION MODE FILE:LINE, the signature a hash
- * of the object's bytes and the settings. Per entry and device: absent,
- * attach; recorded with the same signature, position and mode, nothing;
+ * policy: DEV NAME SIGNATURE ID POSITION MODE FILE:LINE, the signature a
+ * hash of the object's bytes and the settings, ID its struct_ops map's or
+ * first program's id (what tells apply's attach from another one). Per
+ * entry and device: absent, attach; recorded with the same signature,
+ * id, position and mode, nothing;
  * else replace in place (a position or mode change: detach, attach). A
  * recorded policy no entry wants any more is detached, unless its file
  * has a bad entry (that may be it, mistyped). One apply at a time: flock.
@@ -24,6 +26,7 @@ struct row {
 	char dev[64];
 	char name[DRVHOOK_NAME_LEN];
 	char sig[20];
+	unsigned int id;
 	char pos[DRVHOOK_NAME_LEN + 8];
 	char mode[16];
 	char origin[PATH_MAX + 16];
@@ -65,8 +68,8 @@ static int state_open(struct state *s)
 		struct row *t;
 
 		memset(&r, 0, sizeof(r));
-		if (sscanf(line, "%63s %15s %19s %23s %15s %4111s", r.dev, r.name,
-			   r.sig, r.pos, r.mode, r.origin) != 6)
+		if (sscanf(line, "%63s %15s %19s %u %23s %15s %4111s", r.dev,
+			   r.name, r.sig, &r.id, r.pos, r.mode, r.origin) != 7)
 			continue;
 		t = realloc(s->r, (s->n + 1) * sizeof(*t));
 		if (!t)
@@ -92,9 +95,9 @@ static int state_close(struct state *s)
 		err = fail_errno(errno, "cannot write %s", tmp);
 	for (i = 0; f && i < s->n; i++)
 		if (s->r[i].keep)
-			fprintf(f, "%s %s %s %s %s %s\n", s->r[i].dev, s->r[i].name,
-				s->r[i].sig, s->r[i].pos, s->r[i].mode,
-				s->r[i].origin);
+			fprintf(f, "%s %s %s %u %s %s %s\n", s->r[i].dev,
+				s->r[i].name, s->r[i].sig, s->r[i].id, s->r[i].pos,
+				s->r[i].mode, s->r[i].origin);
 	if (f && (fclose(f) || rename(tmp, path)))
 		err = fail_errno(errno, "cannot write %s", path);
 	if (s->lock_fd >= 0)
@@ -257,6 +260,21 @@ static const char *chain_mode(const char *dev, const char *name, char *buf,
 	return m;
 }
 
+/* The id of what is attached as @name on @dev: its map's, else its first
+ * program's; 0 when unknown. */
+static unsigned int attached_id(const char *dev, const char *name)
+{
+	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct pin_info pin;
+	__u32 map_id = 0;
+	int n = 0;
+
+	if (pin_read(dev, name, &pin))
+		return 0;
+	policy_progs(&pin, ps, &n, &map_id);
+	return map_id ?: n ? ps[0].prog_id : 0;
+}
+
 struct report {
 	const char *file;
 	int line;
@@ -334,7 +352,8 @@ static int apply_one(struct state *s, const struct cfg_entry *e, const char *dev
 	row = state_find(s, dev, e->name);
 	mode = chain_mode(dev, e->name, mb, sizeof(mb));
 	if (mode && row && !strcmp(row->sig, sig) && !strcmp(row->pos, pos) &&
-	    !strcmp(row->mode, want)) {
+	    !strcmp(row->mode, want) && row->id &&
+	    row->id == attached_id(dev, e->name)) {
 		r.action = "unchanged";
 		r.mode = mode;
 		report(&r);
@@ -343,8 +362,8 @@ static int apply_one(struct state *s, const struct cfg_entry *e, const char *dev
 	if (mode && (!row || !strcmp(row->pos, pos)) &&
 	    (!e->mode[0] || !strcmp(e->mode, mode))) {
 		r.action = "replaced";
-		r.why = row ? "object or settings changed" :
-			      "it was not attached by config apply";
+		r.why = row && row->id == attached_id(dev, e->name) ?
+			"object or settings changed" : "it was not attached by config apply";
 		code = run_replace(e, dev, msg, sizeof(msg));
 	} else {
 		if (mode || !pin_read(dev, e->name, &pin)) {
@@ -374,6 +393,7 @@ static int apply_one(struct state *s, const struct cfg_entry *e, const char *dev
 		snprintf(row->dev, sizeof(row->dev), "%s", dev);
 		snprintf(row->name, sizeof(row->name), "%s", e->name);
 		snprintf(row->sig, sizeof(row->sig), "%s", sig);
+		row->id = attached_id(dev, e->name);
 		snprintf(row->pos, sizeof(row->pos), "%s", pos);
 		snprintf(row->mode, sizeof(row->mode), "%s", want);
 		snprintf(row->origin, sizeof(row->origin), "%s:%d", e->file, e->line);
