@@ -9,7 +9,7 @@
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/selftests/lib/tap.bash"
-D=$repo/build/drvhook
+D=${DRVHOOK:-$repo/build/drvhook}
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 export DRVHOOK_POLICY_DIR=$repo/build/bpf DRVHOOK_STATE_DIR=$w/run
