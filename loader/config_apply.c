@@ -424,6 +424,9 @@ static int detach_row(struct row *row, const char *why)
 	} else {
 		row->keep = false;
 		r.why = r.why ?: why;
+		/* the device's pin directory, once its last policy went */
+		snprintf(msg, sizeof(msg), "%s/%s", pin_root(), row->dev);
+		rmdir(msg);
 	}
 	report(&r);
 	return code == EXIT_NODEV ? 0 : code;
