@@ -6,7 +6,8 @@
 # headers): the files land, drvhook-dkms's postinst built and installed the
 # stub with DKMS, `drvhook feature probe` runs, and dpkg --purge removes it
 # all, the configuration under /etc/drvhook included. lintian on both
-# packages: no error (its warnings are listed). ~25 s warm, so make check runs it too; DEB_TEST=0 skips it.
+# packages: no error (its warnings are listed). DEBS_OUT=DIR: the two debs
+# are also copied there (selftests/system.sh boots a machine with them). ~25 s warm, so make check runs it too; DEB_TEST=0 skips it.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/scripts/lib.sh"
@@ -41,6 +42,7 @@ debs=$(cd "$b/build" && ls ./*.deb 2>/dev/null | sed 's|^\./||' | sort | tr '\n'
 expect "binary packages: drvhook, drvhook-dkms (and drvhook-dbgsym)" \
 	"drvhook-dbgsym_${ver}_amd64.deb drvhook-dkms_${ver}_all.deb drvhook_${ver}_amd64.deb " "$debs"
 cp "$b"/build/drvhook_*.deb "$b"/build/drvhook-dkms_*.deb "$out/" 2>/dev/null
+[ -z "${DEBS_OUT:-}" ] || cp "$out"/*.deb "$DEBS_OUT/"
 in_root "$b" sh -c "cd /build && lintian --fail-on error --tag-display-limit 0 drvhook_${ver}_amd64.deb drvhook-dkms_${ver}_all.deb" \
 	>"$out/lintian" 2>&1
 lrc=$?
