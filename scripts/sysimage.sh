@@ -73,7 +73,7 @@ EOU
 cp -L "$tmp/root/boot/vmlinuz-$krel" "$tmp/vmlinuz"
 cp -L "$tmp/root/boot/initrd.img-$krel" "$tmp/initrd.img"
 log "$suite: system image: ext4 of $(du -sh "$tmp/root" | cut -f1)"
-mkfs.ext4 -q -F -L root -d "$tmp/root" "$tmp/disk.raw" 6G
+mkfs.ext4 -q -F -L root -d "$tmp/root" "$tmp/disk.raw" 6G >&2
 rm -rf "$tmp/root" "$tmp/k"
 mv "$tmp" "$out"
 touch "$out/.complete"
