@@ -13,8 +13,9 @@
 #   make bench      what a hook costs next to the alternatives, on every
 #                   kernel (KERNELS=...); results in build/bench/
 #   make -C kmod KDIR=<headers dir>   the stub for one kernel
-#   make install    the CLI, its man page, the shipped policies, the policy
-#                   headers and drvhook.pc (PREFIX=/usr/local, DESTDIR=)
+#   make install    the CLI, its man pages, the shipped policies, the policy
+#                   headers, drvhook.pc, the systemd units and udev rule that
+#                   apply /etc/drvhook/policies.d (PREFIX=/usr/local, DESTDIR=)
 #   make install-dkms  the stub's source tree for DKMS: /usr/src/drvhook-VERSION
 #   make uninstall  removes what install (and install-dkms) put there
 VERSION := 0.1
@@ -81,6 +82,11 @@ $(BUILD)/jsoncheck: selftests/jsoncheck.c
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
 MAN8DIR := $(PREFIX)/share/man/man8
+MAN5DIR := $(PREFIX)/share/man/man5
+UNITDIR := $(PREFIX)/lib/systemd/system
+UDEVDIR := $(PREFIX)/lib/udev/rules.d
+CONFDIR := /etc/drvhook
+UNITS := drvhook.service drvhook@.service
 POLICYDIR := $(PREFIX)/lib/drvhook/policies
 INCDIR := $(PREFIX)/include/drvhook
 PCDIR := $(PREFIX)/share/pkgconfig
@@ -91,7 +97,13 @@ MULTIARCH := $(shell gcc -print-multiarch)
 install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
 	install -D -m 0755 $(BUILD)/drvhook $(DESTDIR)$(SBINDIR)/drvhook
 	install -D -m 0644 loader/drvhook.8 $(DESTDIR)$(MAN8DIR)/drvhook.8
-	install -d $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
+	install -D -m 0644 loader/drvhook.conf.5 $(DESTDIR)$(MAN5DIR)/drvhook.conf.5
+	install -d $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(CONFDIR)/policies.d
+	for u in $(UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|' systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 systemd/60-drvhook.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 0644 $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES)) $(DESTDIR)$(POLICYDIR)/
 	install -m 0644 $(POLICY_HEADERS) $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -106,11 +118,13 @@ install-dkms:
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/drvhook $(DESTDIR)$(MAN8DIR)/drvhook.8 \
-		$(DESTDIR)$(PCDIR)/drvhook.pc
+		$(DESTDIR)$(MAN5DIR)/drvhook.conf.5 $(DESTDIR)$(PCDIR)/drvhook.pc \
+		$(patsubst %,$(DESTDIR)$(UNITDIR)/%,$(UNITS)) $(DESTDIR)$(UDEVDIR)/60-drvhook.rules
 	rm -f $(patsubst %,$(DESTDIR)$(POLICYDIR)/%.bpf.o,$(POLICIES))
 	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(notdir $(POLICY_HEADERS)))
 	rm -rf $(DESTDIR)$(DKMSDIR)
-	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR); do \
+	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR) \
+		$(DESTDIR)$(CONFDIR)/policies.d $(DESTDIR)$(CONFDIR); do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 # make bench's guest tools: the driver of the bench ioctl and the kprobe

@@ -17,6 +17,7 @@ static int code;
 static char msg[1024];
 static char **details;
 static int ndetails;
+static bool quiet;
 
 /* libbpf's output since the last err_reset_libbpf() */
 static char *lbuf;
@@ -49,6 +50,29 @@ int fail_errno(int err, const char *fmt, ...)
 		return fail(EXIT_PERM, "%s: %s (needs root: CAP_BPF and CAP_SYS_ADMIN)",
 			    buf, strerror(err));
 	return fail(EXIT_FAIL, "%s: %s", buf, strerror(err));
+}
+
+/* Fails with @c whose reasons the command's own output already gave. */
+int fail_quiet(int c)
+{
+	if (!code)
+		quiet = true;
+	return fail(c, "failed");
+}
+
+/* Forgets the failure: a command that goes on after one (config apply). */
+void err_clear(void)
+{
+	int i;
+
+	for (i = 0; i < ndetails; i++)
+		free(details[i]);
+	free(details);
+	details = NULL;
+	ndetails = 0;
+	code = 0;
+	msg[0] = '\0';
+	quiet = false;
 }
 
 void fail_detail(const char *line)
@@ -89,7 +113,7 @@ void err_print(void)
 {
 	int i;
 
-	if (!code)
+	if (!code || quiet)
 		return;
 	if (json_output) {
 		/* drop a half-written document: start a fresh one */

@@ -83,6 +83,8 @@ void table_free(struct table *t);
 int fail(int code, const char *fmt, ...) __printf(2, 3);
 int fail_errno(int err, const char *fmt, ...) __printf(2, 3);
 void fail_detail(const char *line);
+int fail_quiet(int code);
+void err_clear(void);
 int err_code(void);
 const char *err_message(void);
 void err_print(void);

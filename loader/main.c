@@ -13,6 +13,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
+#include "config.h"
 
 static const char exit_codes[] =
 	"Exit status:\n"
@@ -36,7 +37,7 @@ static int do_help(int argc, char **argv)
 	printf("Usage: drvhook [OPTIONS] OBJECT { COMMAND | help }\n"
 	       "       drvhook help\n"
 	       "\n"
-	       "       OBJECT := { device | policy | stats | feature }\n"
+	       "       OBJECT := { device | policy | stats | feature | config }\n"
 	       "       OPTIONS := { -j|--json [-p|--pretty] | -d|--debug |\n"
 	       "                    --fallback | -V|--version | -h|--help }\n"
 	       "\n"
@@ -48,6 +49,7 @@ static int do_help(int argc, char **argv)
 	       "       drvhook policy { list [dev DEV] | show dev DEV name NAME }\n"
 	       "       drvhook stats [dev DEV]\n"
 	       "       drvhook feature probe\n"
+	       "       drvhook config { check [DIR] | apply [dev DEV] [DIR] | detach [dev DEV] }\n"
 	       "\n"
 	       "       --fallback is 'mode fallback' for every attach; VAR is an\n"
 	       "       integer global variable of OBJ, set before load.\n"
@@ -77,6 +79,7 @@ static const struct cmd objects[] = {
 	{ "policy", do_policy },
 	{ "stats", do_stats },
 	{ "feature", do_feature },
+	{ "config", do_config },
 	{ "version", NULL },
 	{ NULL, NULL }
 };

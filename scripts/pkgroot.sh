@@ -4,7 +4,7 @@
 # cached, locked; the base root is never modified):
 #   dkms  dkms                                     (dkms build of the stub)
 #   deb   dkms + what dpkg-buildpackage of debian/ needs (debhelper, dh-dkms,
-#         clang, libbpf-dev, bpftool, ...)
+#         clang, libbpf-dev, bpftool, ...) and lintian
 # Root: $DRVHOOK_CACHE/roots/<base root>+<flavor>-<hash of the
 # package list>/ (printed on stdout). The packages come from the mirror the
 # base root was made with (its /etc/apt/sources.list, from apt_mirror).
@@ -17,7 +17,7 @@ suite=$1 flavor=$2
 case $flavor in
 dkms) pkgs="dkms" ;;
 deb) pkgs="build-essential dkms dh-dkms debhelper dpkg-dev fakeroot clang llvm libbpf-dev libelf-dev
-	zlib1g-dev libzstd-dev bpftool" ;;
+	zlib1g-dev libzstd-dev bpftool lintian" ;;
 *) echo "usage: $0 SPEC {dkms|deb}" >&2; exit 2 ;;
 esac
 pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u | tr '\n' ' ')

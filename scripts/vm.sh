@@ -2,6 +2,7 @@
 # vm.sh run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
 #                                   [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL]
 #                                   [--icount SHIFT] [--boot-timeout S --boot-marker RE]
+#                                   [--drive SPEC]... [--reboot]
 # Boot SPEC's cached kernel (kernel.sh fetch SPEC first) on QEMU/TCG with N
 # (default 1) edu PCI devices edu0..eduN-1 and INITRAMFS (initramfs.sh).
 #   LOGDIR/console.log  the serial console
@@ -38,6 +39,8 @@
 # TCG left a CPU's local timer vector, 0xec, in service for good in
 # several PCI hot-unplug runs: no more ticks there, RCU stalls, a hung
 # guest. None without x2APIC.)
+# --drive SPEC: QEMU's -drive SPEC (repeatable; the booted-system test's
+# disks). --reboot: a guest reboot restarts it (default: it ends the run).
 # --icount SHIFT: the guest clock counts instructions (QEMU -icount, one
 # instruction = 2^SHIFT ns; idle time still passes in real time), so that
 # guest timings do not depend on the host's load (make bench).
@@ -49,12 +52,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 usage() {
-	echo "usage: $0 run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE]" >&2
+	echo "usage: $0 run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE] [--drive SPEC]... [--reboot]" >&2
 	exit 2
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage
 suite=$2 initrd=$3 logdir=$4; shift 4
 edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2 cpu=max,-x2apic icount= btmo=0 bmark=
+drives=() reboot=-no-reboot
 while [ $# -gt 0 ]; do
 	case $1 in
 	--edu) edu=${2:?}; shift ;;
@@ -68,6 +72,8 @@ while [ $# -gt 0 ]; do
 	--icount) icount=${2:?}; shift ;;
 	--boot-timeout) btmo=${2:?}; shift ;;
 	--boot-marker) bmark=${2:?}; shift ;;
+	--drive) drives+=(-drive "${2:?}"); shift ;;
+	--reboot) reboot= ;;
 	*) usage ;;
 	esac
 	shift
@@ -88,8 +94,8 @@ cmdline="console=ttyS0 panic=-1 loglevel=4 drvhook.token=$token"
 [ $shell = 1 ] && cmdline="$cmdline drvhook.shell=1"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
-args=(-machine pc -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -nic none -vga none -no-reboot
-	-display none -initrd "$initrd" -append "$cmdline")
+args=(-machine pc -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -nic none -vga none $reboot
+	-display none -initrd "$initrd" -append "$cmdline" "${drives[@]}")
 [ -n "$icount" ] && args+=(-icount "shift=$icount,sleep=on")
 for ((i = 0; i < edu; i++)); do args+=(-device "edu,id=edu$i"); done
 [ $qmp = 1 ] && args+=(-qmp "unix:$logdir/qmp.sock,server=on,wait=off")

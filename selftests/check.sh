@@ -23,6 +23,8 @@
 #   CHECK_BOOT_TIMEOUT=S  a guest that has not started its tests (TAP) after
 #                   S seconds is stopped (default 180; the harness self-test
 #                   uses less)
+#   SYSTEM_KERNELS="trixie-backports"  suites of KERNELS whose Debian machine
+#                   boots with the packages apt-installed (selftests/system.sh)
 #
 # Prints a line per guest run ("run ..."), then per kernel "kernel <suite>
 # <version> mode=<its default mode> passed=N failed=N skipped=N" (the sum of
@@ -307,6 +309,21 @@ for suite in $kernels; do
 			start_task "$key-$mode-$layout" run_kernel "$suite" "$mode" "$layout"
 		done
 	done
+done
+# the booted Debian machine: drvhook as apt installs it (selftests/system.sh)
+system_task() {
+	local td=$out/.tasks/system-$1 p f s
+	SYSTEM_OUT=$out/system-$1 "$repo/selftests/system.sh" "$1" >"$out/system-$1.tap" 2>&1
+	read -r p f s < <(tap_count "$out/system-$1.tap")
+	grep -q "^system $1 .* failed=0 " "$out/system-$1.tap" || [ "$f" != 0 ] || f=1
+	{
+		grep "^system $1 " "$out/system-$1.tap" || echo "system $1 passed=$p failed=$f (see $out/system-$1.tap)"
+		grep -E '^not ok' "$out/system-$1.tap" | sed 's/^/  /'
+	} >"$td/report"
+	echo "$p $f $s" >"$td/counts"
+}
+for suite in ${SYSTEM_KERNELS-trixie-backports}; do
+	case " $kernels " in *" $suite "*) start_task "system-$suite" system_task "$suite" ;; esac
 done
 flush_tasks wait
 wait

@@ -5,7 +5,9 @@
 # a fresh overlay of the trixie root with dkms (a machine with the 6.12
 # headers): the files land, drvhook-dkms's postinst built and installed the
 # stub with DKMS, `drvhook feature probe` runs, and dpkg --purge removes it
-# all. ~25 s warm, so make check runs it too; DEB_TEST=0 skips it.
+# all, the configuration under /etc/drvhook included. lintian on both
+# packages: no error (its warnings are listed). DEBS_OUT=DIR: the two debs
+# are also copied there (selftests/system.sh boots a machine with them). ~25 s warm, so make check runs it too; DEB_TEST=0 skips it.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/scripts/lib.sh"
@@ -40,6 +42,12 @@ debs=$(cd "$b/build" && ls ./*.deb 2>/dev/null | sed 's|^\./||' | sort | tr '\n'
 expect "binary packages: drvhook, drvhook-dkms (and drvhook-dbgsym)" \
 	"drvhook-dbgsym_${ver}_amd64.deb drvhook-dkms_${ver}_all.deb drvhook_${ver}_amd64.deb " "$debs"
 cp "$b"/build/drvhook_*.deb "$b"/build/drvhook-dkms_*.deb "$out/" 2>/dev/null
+[ -z "${DEBS_OUT:-}" ] || cp "$out"/*.deb "$DEBS_OUT/"
+in_root "$b" sh -c "cd /build && lintian --fail-on error --tag-display-limit 0 drvhook_${ver}_amd64.deb drvhook-dkms_${ver}_all.deb" \
+	>"$out/lintian" 2>&1
+lrc=$?
+expect "lintian drvhook drvhook-dkms: no error (rc 0)" "0 0" "$lrc $(grep -c '^E: ' "$out/lintian")"
+sed 's/^/#   lintian: /' "$out/lintian"
 tb=$(elapsed "$t")
 if [ "$(ls "$out"/*.deb 2>/dev/null | wc -l)" != 2 ]; then
 	echo "# no packages: nothing to install"
@@ -62,12 +70,17 @@ files=$(dpkg-deb -c "$out"/drvhook_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "", $6);
 want=$( {
 	echo /usr/sbin/drvhook
 	echo /usr/share/man/man8/drvhook.8.gz
+	echo /usr/share/man/man5/drvhook.conf.5.gz
+	echo /usr/lib/systemd/system/drvhook.service
+	echo /usr/lib/systemd/system/drvhook@.service
+	echo /usr/lib/udev/rules.d/60-drvhook.rules
+	echo /usr/share/lintian/overrides/drvhook
 	for p in admission checksum fact_guard irq_coalesce quirks ratelimit; do
 		echo "/usr/lib/drvhook/policies/$p.bpf.o"; done
 	for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do echo "/usr/include/drvhook/$h"; done
-	echo /usr/share/pkgconfig/drvhook.pc
+	echo /usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc
 } | sort)
-expect "drvhook.deb: the CLI, man page, 6 policies, 3 headers, drvhook.pc" "$want" "$files"
+expect "drvhook.deb: the CLI, 2 man pages, 6 policies, 3 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
 # (the build roots exclude /usr/share/{man,doc} in dpkg.cfg: the man page
 # does not land there)
 missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do
@@ -99,11 +112,26 @@ echo "$js" | python3 -m json.tool >/dev/null 2>&1 && ok "drvhook -j feature prob
 in_root "$r" sh -c 'pkg-config --modversion drvhook' >"$out/pc" 2>&1
 expect "pkg-config finds drvhook.pc under /usr" "$ver" "$(cat "$out/pc")"
 check "drvhook links the packaged libbpf" sh -c "chroot '$r' ldd /usr/sbin/drvhook | grep -q libbpf.so.1"
+[ -d "$r/etc/drvhook/policies.d" ] && ok "drvhook: /etc/drvhook/policies.d exists" ||
+	not_ok "drvhook: /etc/drvhook/policies.d exists"
+dpkg-deb -e "$out"/drvhook_*.deb "$out/ctl"
+expect "drvhook's postinst enables drvhook.service (dh_installsystemd)" yes \
+	"$(grep -q 'deb-systemd-helper.*enable.*drvhook.service' "$out/ctl/postinst" && echo yes)"
+expect "drvhook's prerm detaches what config apply attached" yes \
+	"$(grep -q 'drvhook config detach' "$out/ctl/prerm" && echo yes)"
+# an administrator's configuration, applied (no stub here: nothing attaches)
+echo "fact_guard dev edu*" >"$r/etc/drvhook/policies.d/10-edu.conf"
+out_cfg=$(in_root "$r" drvhook config check 2>&1)
+expect "the packaged drvhook checks /etc/drvhook/policies.d, shipped policies by name" \
+	"/etc/drvhook/policies.d: 1 entry in 1 file, 0 errors" "$out_cfg"
+check "drvhook config apply without the stub: nothing to do" in_root "$r" drvhook config apply
 check "dpkg --purge drvhook drvhook-dkms" in_root "$r" dpkg --purge drvhook drvhook-dkms
 left=$(cd "$r" && ls -d usr/sbin/drvhook usr/lib/drvhook usr/include/drvhook \
-	usr/share/pkgconfig/drvhook.pc "usr/src/drvhook-$ver" var/lib/dkms/drvhook 2>/dev/null;
+	usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc "usr/src/drvhook-$ver" var/lib/dkms/drvhook \
+	etc/drvhook run/drvhook usr/lib/systemd/system/drvhook*.service \
+	usr/lib/udev/rules.d/60-drvhook.rules 2>/dev/null;
 	find "lib/modules/$krel" -name 'drvhook.ko*' 2>/dev/null)
-expect "purge leaves nothing of drvhook (files, dkms tree, module)" "" "$left"
+expect "purge leaves nothing of drvhook (files, configuration, units, dkms tree, module)" "" "$left"
 overlay_down "$r"
 rm -rf "$out"
 echo "# debs: build $tb s, install/remove $(elapsed "$t") s"

@@ -24,7 +24,7 @@ for inject in INJECT_FAIL:'^  not ok [0-9]+ - injected failure' INJECT_WARN:'^  
 	mkdir -p "$out"
 	rc=0
 	env "$inject=1" KERNELS="$suite" TESTS=device CHECK_OUT="$out" CHECK_KMODS="$out/kmod" \
-		HOST_TESTS=0 MODES=auto SHUFFLED_KERNELS= "$repo/selftests/check.sh" >"$out.log" 2>&1 || rc=$?
+		HOST_TESTS=0 MODES=auto SHUFFLED_KERNELS= SYSTEM_KERNELS= "$repo/selftests/check.sh" >"$out.log" 2>&1 || rc=$?
 	if [ $rc != 0 ] && tail -1 "$out.log" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed$'; then
 		echo "ok $n - $inject=1 turns make check red ($(tail -1 "$out.log"))"
 	else

@@ -22,6 +22,10 @@ for prefix in /usr/local /usr; do
 	want=$( {
 		echo "$prefix/sbin/drvhook 755"
 		echo "$prefix/share/man/man8/drvhook.8 644"
+		echo "$prefix/share/man/man5/drvhook.conf.5 644"
+		echo "$prefix/lib/systemd/system/drvhook.service 644"
+		echo "$prefix/lib/systemd/system/drvhook@.service 644"
+		echo "$prefix/lib/udev/rules.d/60-drvhook.rules 644"
 		for p in $policies; do echo "$prefix/lib/drvhook/policies/$p.bpf.o 644"; done
 		for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do
 			echo "$prefix/include/drvhook/$h 644"; done
@@ -34,6 +38,13 @@ for prefix in /usr/local /usr; do
 	"$d$prefix/sbin/drvhook" --version >"$work/v" 2>&1 &&
 		grep -q "drvhook v$ver" "$work/v" && ok "PREFIX=$prefix: installed drvhook --version: v$ver" ||
 		{ not_ok "PREFIX=$prefix: installed drvhook --version"; sed 's/^/#   /' "$work/v"; }
+	expect "PREFIX=$prefix: the units run $prefix/sbin/drvhook config apply" \
+		"ExecStart=$prefix/sbin/drvhook config apply
+ExecReload=$prefix/sbin/drvhook config apply
+ExecStart=$prefix/sbin/drvhook config apply dev %I" \
+		"$(cat "$d$prefix/lib/systemd/system/drvhook.service" "$d$prefix/lib/systemd/system/drvhook@.service" | grep ^Exec)"
+	[ -d "$d/etc/drvhook/policies.d" ] && ok "PREFIX=$prefix: /etc/drvhook/policies.d created" ||
+		not_ok "PREFIX=$prefix: /etc/drvhook/policies.d created"
 	grep -q '^\.TH DRVHOOK 8' "$d$prefix/share/man/man8/drvhook.8" &&
 		ok "PREFIX=$prefix: man page is drvhook(8)" ||
 		not_ok "PREFIX=$prefix: man page is drvhook(8)"
