@@ -5,24 +5,26 @@
 # each guest line "DRVHOOK-HOTPLUG <seq> add|del END" with a QMP
 # device_add / device_del of edu device "hp0". Logs to stdout.
 # vm.sh may boot the guest again (a silent boot: scripts/vm.sh) under the
-# same PID, LOGDIR/console.log and qmp.sock: a new console starts the count
-# of requests answered again.
+# same PID, LOGDIR/console.log and qmp.sock: a console with fewer requests
+# than were answered is a new one, and the count starts again. (Not a new
+# inode: vm.sh rewrites the console in place, sed -i, before it exits.)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 qmp=$here/../scripts/qmp.sh
 [ $# = 2 ] && [ -d "$1" ] || { echo "usage: $0 LOGDIR PID" >&2; exit 2; }
-logdir=$1 pid=$2 done=0 con=
-while kill -0 "$pid" 2>/dev/null; do
-	c=$(stat -c %i "$logdir/console.log" 2>/dev/null)
-	[ "$c" = "$con" ] || con=$c done=0
+logdir=$1 pid=$2 done=0
+alive() { kill -0 "$pid" 2>/dev/null; }
+while alive; do
 	mapfile -t reqs < <(grep -aoE 'DRVHOOK-HOTPLUG [0-9]+ (add|del) END' "$logdir/console.log" 2>/dev/null)
-	while [ "$done" -lt "${#reqs[@]}" ]; do
+	[ "${#reqs[@]}" -ge "$done" ] || done=0
+	while [ "$done" -lt "${#reqs[@]}" ] && alive; do
 		set -- ${reqs[$done]}
 		done=$((done + 1))
 		case $3 in
 		add)	# the last removal may still be finishing: retry while QMP says so
 			for try in $(seq 300); do
 				r=$("$qmp" "$logdir" device_add '{"driver":"edu","id":"hp0"}' 2>&1) && break
+				alive || break
 				sleep 0.2
 			done ;;
 		del)	r=$("$qmp" "$logdir" device_del '{"id":"hp0"}' 2>&1) ;;
