@@ -1,21 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-2-Clause */
 /*
- * Test layout of every struct policies see (DRVHOOK_LAYOUT_SHUFFLED): the
- * fields of drvhook.h reordered, padding inserted, every struct grown.
+ * Test layout of every edu struct policies see (DRVHOOK_LAYOUT_SHUFFLED):
+ * the fields of edu.h reordered, padding inserted, every struct grown.
  * Meanings and field sizes stay; a CO-RE policy built against the plain
- * layout must not notice. Included by drvhook.h only.
+ * layout must not notice. Included by edu.h only. struct drvhook_dev_info
+ * is shared by every module and keeps its layout (drvhook.h).
  */
-struct drvhook_dev_info {
-	__u64 pad0;
-	__u32 hw_ident;
-	__u32 revision;
-	__u32 pad1[3];
-	__u32 device;
-	__u32 id;
-	__u32 vendor;
-};
-
-struct drvhook_probe {
+struct edu_probe_ctx {
 	__u32 fb_cookie;
 	__u32 pad0[5];
 	__u32 quirks;
@@ -23,7 +14,7 @@ struct drvhook_probe {
 	__u64 pad1;
 };
 
-struct drvhook_request {
+struct edu_request_ctx {
 	__u32 uid;
 	__u32 pad0;
 	__u64 arg;
@@ -36,7 +27,7 @@ struct drvhook_request {
 	__u64 pad2;
 };
 
-struct drvhook_irq {
+struct edu_irq_ctx {
 	__u64 count;
 	__u32 pad0[7];
 	__u32 inflight;
@@ -46,7 +37,7 @@ struct drvhook_irq {
 	__u64 pad1;
 };
 
-struct drvhook_complete {
+struct edu_complete_ctx {
 	__u32 len;
 	__u32 fb_cookie;
 	__u32 pad0[2];
@@ -58,18 +49,15 @@ struct drvhook_complete {
 	__u64 pad2[2];
 };
 
-#define DRVHOOK_F_BEFORE	(1U << 0)
-#define DRVHOOK_F_AFTER		(1U << 1)
-
-struct drvhook_ops {
+struct edu_ops {
 	__u32 flags;
 	__u32 pad0;
-	int (*complete)(struct drvhook_complete *ctx);
+	int (*complete)(struct edu_complete_ctx *ctx);
 	char name[DRVHOOK_NAME_LEN];
-	int (*irq)(struct drvhook_irq *ctx);
+	int (*irq)(struct edu_irq_ctx *ctx);
 	__u32 dev_id;
 	__u32 pad1;
-	int (*request)(struct drvhook_request *ctx);
+	int (*request)(struct edu_request_ctx *ctx);
 	char anchor[DRVHOOK_NAME_LEN];
-	int (*probe)(struct drvhook_probe *ctx);
+	int (*probe)(struct edu_probe_ctx *ctx);
 };
