@@ -32,6 +32,7 @@ struct vdev_notify_ctx {
 struct vdev_ops {
 	int (*submit)(struct vdev_submit_ctx *ctx);
 	int (*notify)(struct vdev_notify_ctx *ctx);
+
 	DRVHOOK_OPS_DATA;
 };
 
