@@ -23,8 +23,17 @@ BUILD := build
 CLANG ?= clang
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fdebug-prefix-map=$(CURDIR)=/drvhook \
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# shipped policies: bpf/<type>/*.bpf.c; the tests' objects: selftests/progs/.
+# Both build to build/bpf/NAME.bpf.o (one flat directory: the guests' payload).
+BPF_TYPES := edu
+POLICY_SRCS := $(foreach t,$(BPF_TYPES),$(wildcard bpf/$(t)/*.bpf.c))
+TEST_PROG_SRCS := $(wildcard selftests/progs/*.bpf.c)
+BPF_SRCS := $(POLICY_SRCS) $(TEST_PROG_SRCS)
+BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+ifneq ($(words $(BPF_OBJS)),$(words $(sort $(BPF_OBJS))))
+$(error two BPF sources of bpf/*/ and selftests/progs/ share a name: build/bpf/ is flat)
+endif
+BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h include/drvhook/*.h
 # the policies a machine gets (test_* objects are for the tests only)
 POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
@@ -32,19 +41,21 @@ UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
 	$(BUILD)/edustress $(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
+
+$(BUILD)/bpf/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # test_basic without CO-RE: must fail against the shuffled-layout stub
-$(BUILD)/bpf-nocore/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+$(BUILD)/bpf-nocore/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
 
 # The policies' host build for make check's unit tests (selftests/unit/):
 # each hook body also as a BPF_PROG_TEST_RUN-able syscall program.
 
-$(BUILD)/bpf-host/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h selftests/unit/*.h
+$(BUILD)/bpf-host/%.bpf.o: %.bpf.c $(BPF_HDRS) selftests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -DDRVHOOK_HOST_TEST -Iselftests/unit -c $< -o $@
 
@@ -136,7 +147,7 @@ $(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
 
-$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h bpf/*.h include/drvhook.h
+$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
