@@ -59,7 +59,7 @@ $(BUILD)/bpf-host/%.bpf.o: %.bpf.c $(BPF_HDRS) selftests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -DDRVHOOK_HOST_TEST -Iselftests/unit -c $< -o $@
 
-$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h
+$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h include/drvhook/edu.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -Iinclude -Iloader \
 		selftests/unit/policytest.c loader/vars.c -o $@ -static -lbpf -lelf -lz -lzstd
