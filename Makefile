@@ -67,7 +67,7 @@ $(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h i
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
 
-$(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.h include/drvhook.h
+$(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.h include/drvhook.h include/drvhook/edu.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $(filter %.c,$^) -o $@
 
