@@ -78,7 +78,7 @@ $(BUILD)/libdrvhook-loader.a: loader/*.c loader/*.h include/drvhook.h
 
 $(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
 	selftests/edustress.h \
-	include/drvhook.h $(BUILD)/libdrvhook-loader.a
+	include/drvhook.h include/drvhook/edu.h $(BUILD)/libdrvhook-loader.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude -Iloader \
 		selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
