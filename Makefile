@@ -143,9 +143,9 @@ uninstall:
 bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
 	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o
 
-$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
+$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h include/drvhook/edu.h kmod/edu/bench_abi.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
+	$(CC) -O2 -Wall -Wextra -I. -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
 
 $(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h $(BPF_HDRS)
 	@mkdir -p $(dir $@)
