@@ -173,7 +173,7 @@ void fb_req_fill(struct drvhook_fb_attach *a, const struct hookdev *h,
 	memset(a, 0, sizeof(*a));
 	memcpy(a->type, h->type, sizeof(a->type));
 	a->dev_id = h->dev_id;
-	strncpy(a->name, name, sizeof(a->name) - 1);
+	snprintf(a->name, sizeof(a->name), "%s", name);
 	a->hooks = hooks;
 	a->cookie = cookie;
 }
