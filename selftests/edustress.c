@@ -145,7 +145,7 @@ int hookdev_read(const char *dev, struct hookdev *h)
 	err = attr_read(dev, "type", buf, sizeof(buf));
 	if (err)
 		return err;
-	snprintf(h->type, sizeof(h->type), "%s", buf);
+	snprintf(h->type, sizeof(h->type), "%.*s", (int)sizeof(h->type) - 1, buf);
 	err = attr_read(dev, "dev_id", buf, sizeof(buf));
 	if (err)
 		return err;
