@@ -102,14 +102,7 @@ POLICYDIR := $(PREFIX)/lib/drvhook/policies
 INCDIR := $(PREFIX)/include/drvhook
 PCDIR := $(PREFIX)/share/pkgconfig
 DKMSDIR := /usr/src/drvhook-$(VERSION)
-# The policy headers: the shared ones and each device type's (its UAPI
-# header and its BPF header), installed under INCDIR with their paths
-# below include/ and bpf/: drvhook.h, drvhook/edu.h, drvhook.bpf.h,
-# drvhook_compat.bpf.h, edu/edu.bpf.h (a policy includes <edu/edu.bpf.h>).
-POLICY_HEADERS := include/drvhook.h bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h \
-	$(foreach t,$(BPF_TYPES),include/drvhook/$(t).h bpf/$(t)/$(t).bpf.h)
-POLICY_HEADER_PATHS := $(patsubst include/%,%,$(patsubst bpf/%,%,$(POLICY_HEADERS)))
-POLICY_HEADER_DIRS := $(filter-out ./,$(sort $(dir $(POLICY_HEADER_PATHS))))
+POLICY_HEADERS := include/drvhook.h bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h
 MULTIARCH := $(shell gcc -print-multiarch)
 
 install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
@@ -123,8 +116,7 @@ install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	install -m 0644 systemd/60-drvhook.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 0644 $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES)) $(DESTDIR)$(POLICYDIR)/
-	for h in $(POLICY_HEADERS); do \
-		install -D -m 0644 $$h $(DESTDIR)$(INCDIR)/$${h#*/} || exit 1; done
+	install -m 0644 $(POLICY_HEADERS) $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@MULTIARCH@|$(MULTIARCH)|' drvhook.pc.in >$(DESTDIR)$(PCDIR)/drvhook.pc
 	chmod 0644 $(DESTDIR)$(PCDIR)/drvhook.pc
@@ -140,10 +132,9 @@ uninstall:
 		$(DESTDIR)$(MAN5DIR)/drvhook.conf.5 $(DESTDIR)$(PCDIR)/drvhook.pc \
 		$(patsubst %,$(DESTDIR)$(UNITDIR)/%,$(UNITS)) $(DESTDIR)$(UDEVDIR)/60-drvhook.rules
 	rm -f $(patsubst %,$(DESTDIR)$(POLICYDIR)/%.bpf.o,$(POLICIES))
-	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(POLICY_HEADER_PATHS))
+	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(notdir $(POLICY_HEADERS)))
 	rm -rf $(DESTDIR)$(DKMSDIR)
-	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook \
-		$(patsubst %/,$(DESTDIR)$(INCDIR)/%,$(POLICY_HEADER_DIRS)) $(DESTDIR)$(INCDIR) \
+	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR) \
 		$(DESTDIR)$(CONFDIR)/policies.d $(DESTDIR)$(CONFDIR); do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
