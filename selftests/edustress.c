@@ -850,11 +850,12 @@ static void fuzz_one(struct fz_thread *t, long input)
 		err = ioctl(ctl ? fz_ctl[rnd_below(r, NFD)] : fd, cmd,
 			    fz_ptr(t, pc, NULL, 64)) ? errno : 0;
 		allowed |= E_(ENOTTY);
-		/* the core may copy its struct in, or check rights, first */
+		/*
+		 * The core takes any 'H' command through its checks first:
+		 * rights, the copy in, the type and device named.
+		 */
 		if (ctl && type == 'H')
-			allowed |= E_(EFAULT);
-		if (ctl && getuid())
-			allowed |= E_(EPERM);
+			allowed |= getuid() ? E_(EPERM) : E_(EFAULT) | E_(ENODEV);
 		break;
 	}
 	case 11: case 12: case 13: {	/* pread / pwrite / read / write */
