@@ -79,6 +79,23 @@ int err_code(void)
 	return EXIT_FAIL;
 }
 
+/* loader/vars.c reads the kernel's BTF through these (loader/types.c) */
+struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+
+	if (!btf)
+		btf = btf__load_vmlinux_btf();
+	return btf;
+}
+
+/* The host runs no drvhook module: its optional kfuncs are vmlinux's. */
+struct btf *module_btf(const char *module)
+{
+	(void)module;
+	return NULL;
+}
+
 static void ok(bool cond, const char *fmt, ...)
 {
 	va_list ap;
