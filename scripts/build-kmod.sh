@@ -4,7 +4,8 @@
 # SUITE:FLAVOUR, VMLINUZ,HEADERS...) inside its build root
 # (buildroot.sh): copies kmod/ and include/ of the source tree (the repo, or
 # $DRVHOOK_SRC) into the root, runs `make -C kmod KDIR=<headers> [vars]`
-# there with /proc mounted, and copies every resulting *.ko into OUTDIR
+# there with /proc mounted, then each test-only device type of
+# selftests/kmod/ against it, and copies every resulting *.ko into OUTDIR
 # (plus OUTDIR/kernel.txt naming the kernel). Fails when a .ko has no .BTF
 # section, or when one of its .BTF_ids slots (kfunc sets...) is unresolved.
 set -euo pipefail
@@ -34,12 +35,21 @@ trap cleanup EXIT
 rm -rf "${root:?}$work"; mkdir -p "$root$work"
 cp -a "$src/kmod" "$root$work/"
 [ -d "$src/include" ] && cp -a "$src/include" "$root$work/"
+# the test-only device types, built against the core's Module.symvers
+[ -d "$src/selftests/kmod" ] && mkdir -p "$root$work/selftests" &&
+	cp -a "$src/selftests/kmod" "$root$work/selftests/"
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 
 log "build-kmod: $(kernel_name "$suite") $krel ($ver)"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 	make -C "$work/kmod" KDIR="$kdir" -j"$(nproc)" "$@" >&2 ||
 	die "build failed for $(kernel_name "$suite") ($krel)"
+for d in "$root$work"/selftests/kmod/*/; do
+	[ -f "$d/Makefile" ] || continue
+	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+		make -C "${d#"$root"}" KDIR="$kdir" -j"$(nproc)" >&2 ||
+		die "build of ${d#"$root$work"/} failed for $(kernel_name "$suite") ($krel)"
+done
 
 n=0
 while read -r ko; do
