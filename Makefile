@@ -33,13 +33,14 @@ BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
 ifneq ($(words $(BPF_OBJS)),$(words $(sort $(BPF_OBJS))))
 $(error two BPF sources of bpf/*/ and selftests/progs/ share a name: build/bpf/ is flat)
 endif
-BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h include/drvhook/*.h
+BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h include/drvhook/*.h \
+	selftests/progs/*.h selftests/kmod/*/*.h
 # the policies a machine gets (test_* objects are for the tests only)
 POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/edustress $(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
+	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
 
@@ -84,6 +85,11 @@ $(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink
 		selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
 		$(BUILD)/libdrvhook-loader.a \
 		-o $@ -lbpf -lelf -lz -lzstd
+
+# the driver of the test-only device type vdev (selftests/kmod/vdev/)
+$(BUILD)/vdevtest: selftests/vdevtest.c selftests/kmod/vdev/vdev.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -174,7 +180,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
