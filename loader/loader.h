@@ -76,6 +76,8 @@ struct table {
 
 struct table *table_new(int ncols, ...);
 void table_row(struct table *t, ...);
+struct table *table_new_v(int ncols, const char *const *head);
+void table_row_v(struct table *t, const char *const *cells);
 void table_print(struct table *t, const char *indent);
 void table_free(struct table *t);
 
