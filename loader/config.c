@@ -233,7 +233,7 @@ static int parse_words(struct cfg_entry *e, char **w, int n)
 		}
 	}
 	if (!e->dev[0])
-		return syntax(e, "no 'dev DEV' (a device name or a pattern: dev edu0, dev edu*)");
+		return syntax(e, "no 'dev DEV' (a device name or a pattern: dev <type><N>, dev <type>*)");
 	return 0;
 }
 
