@@ -105,8 +105,9 @@ load_modules() {
 # kernel frees a detached policy (and its hold on the module) after RCU
 # grace periods. Stops at the first module that stays: non-zero, and the
 # last rmmod's message in $UNLOAD_ERR.
+# shellcheck disable=SC2034 # UNLOAD_ERR: for the callers
 unload_modules() {
-	UNLOAD_ERR=	# shellcheck disable=SC2034 # the callers' report
+	UNLOAD_ERR=
 	# shellcheck disable=SC2013 # module names are words
 	for um_m in $(sed '1!G;h;$!d' "$MODULES/modules"); do
 		[ -e "/sys/module/$um_m" ] || continue
