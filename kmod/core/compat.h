@@ -1,21 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every kernel-version difference the stub deals with, each with the
- * version it is for. The stub builds unchanged for 6.1, 6.12 and 7.3.
+ * Every kernel-version difference the core deals with, each with the
+ * version it is for. The core builds unchanged for 6.1, 6.12 and 7.3.
+ * Device modules include it through drvhook_type.h.
  */
-#ifndef _DRVHOOK_COMPAT_H
-#define _DRVHOOK_COMPAT_H
+#ifndef _DRVHOOK_CORE_COMPAT_H
+#define _DRVHOOK_CORE_COMPAT_H
 
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/device.h>
-#include <linux/pci.h>
 #include <linux/version.h>
 
 /* Module-owned struct_ops types: 6.9. Before, the fentry fallback only. */
 #define DRVHOOK_HAVE_STRUCT_OPS \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
+
+/*
+ * btf_kfunc_id_set.filter: 6.5 (commit e924e80ee6a3, "bpf: Add kfunc
+ * filter function to 'struct btf_kfunc_id_set'"). Before (6.1), any
+ * tracing program may call the kfuncs; they act only for the entry being
+ * dispatched (fallback.c, caller_cur()) on every kernel. Can go when 6.1
+ * leaves the matrix.
+ */
+#define DRVHOOK_HAVE_KFUNC_FILTER \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0))
 
 /* struct_ops reg/unreg/update get the bpf_link as last argument: 6.11. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
@@ -61,16 +71,17 @@
 #define DRVHOOK_IMPORT_BPF_NS()	MODULE_IMPORT_NS(BPF_INTERNAL)
 #endif
 
-/* class_create() lost its owner argument: 6.4. */
+/*
+ * struct class lost its owner, and class attributes' callbacks take a
+ * const struct class: 6.4 (the driver core's "make struct class
+ * constant" series).
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define drvhook_class_create(name)	class_create(name)
+#define DRVHOOK_CLASS_OWNER
+#define drvhook_class_const	const
 #else
-#define drvhook_class_create(name)	class_create(THIS_MODULE, name)
-#endif
-
-/* PCI_IRQ_LEGACY became PCI_IRQ_INTX: 6.10. */
-#ifndef PCI_IRQ_INTX
-#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
+#define DRVHOOK_CLASS_OWNER	.owner = THIS_MODULE,
+#define drvhook_class_const
 #endif
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drvhook stub for QEMU's edu PCI device (1234:11e8): the hardware hot
- * path in C, every decision handed to the hook core.
+ * drvhook_edu: the driver of QEMU's edu PCI device (1234:11e8), device
+ * type "edu" of the hook core: the hardware hot path in C, every decision
+ * handed to its hooks (edu_hooks.h).
  *
  * One request at a time per device (the device computes one factorial and
  * runs one DMA at a time): request hook -> MMIO -> interrupt (irq hook) ->
@@ -28,9 +29,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include "compat.h"
-#include "hook_core.h"
 #include "bench.h"
+#include "bench_abi.h"
+#include "compat.h"
+#include "edu_type.h"
 
 #define EDU_REG_IDENT		0x00
 #define EDU_REG_LIVENESS	0x04
@@ -58,11 +60,10 @@ module_param(inject_warn, bool, 0444);
 MODULE_PARM_DESC(inject_warn, "test only: WARN at probe (harness self-test)");
 
 struct edu {
-	struct drvhook_dev hd;		/* drvdata of the class device */
+	struct drvhook_dev hd;		/* its device: /dev/eduN's too */
 	struct pci_dev *pdev;
 	void __iomem *mmio;
 	struct cdev cdev;
-	struct device cdev_dev;
 	struct rw_semaphore gone_sem;	/* readers: file ops; writer: remove */
 	bool gone;
 	struct mutex hw_lock;		/* one request in hardware at a time */
@@ -80,9 +81,9 @@ struct edu {
 static dev_t edu_devt;
 
 /* The last reference: remove() or the last open file (via the cdev). */
-static void edu_cdev_dev_release(struct device *dev)
+static void edu_release(struct device *dev)
 {
-	kfree(container_of(dev, struct edu, cdev_dev));
+	kfree(container_of(to_drvhook_dev(dev), struct edu, hd));
 }
 
 static void edu_wake(struct edu *edu)
@@ -108,16 +109,16 @@ static irqreturn_t edu_irq(int irq, void *data)
 	writel(status, edu->mmio + EDU_REG_IRQ_ACK);
 	count = atomic64_inc_return(&edu->irqs);
 
-	if (drvhook_has(&edu->hd, DRVHOOK_IRQ)) {
-		struct drvhook_irq ctx = {
+	if (edu_hook_has(&edu->hd, EDU_HOOK_IRQ)) {
+		struct edu_irq_ctx ctx = {
 			.dev = edu->hd.info,
 			.status = status,
 			.inflight = atomic_read(&edu->inflight),
 			.count = count,
 		};
 
-		if (drvhook_run(&edu->hd, DRVHOOK_IRQ, &ctx, NULL, 0) ==
-		    DRVHOOK_IRQ_THREAD)
+		if (edu_hook_run(&edu->hd, EDU_HOOK_IRQ, &ctx, NULL, 0) ==
+		    EDU_IRQ_THREAD)
 			return IRQ_WAKE_THREAD;
 	}
 	edu_wake(edu);
@@ -164,7 +165,7 @@ static int edu_dma(struct edu *edu, u32 op, u32 off, u32 len)
 	u32 cmd = EDU_DMA_START | (edu->irq_mode ? EDU_DMA_IRQ : 0);
 	int seq = atomic_read(&edu->irq_seq);
 
-	if (op == DRVHOOK_OP_DMA_FROM_DEV) {
+	if (op == EDU_OP_DMA_FROM_DEV) {
 		writeq(EDU_DMA_BUF + off, edu->mmio + EDU_REG_DMA_SRC);
 		writeq(edu->dma_addr, edu->mmio + EDU_REG_DMA_DST);
 		cmd |= EDU_DMA_FROM_DEV;
@@ -185,11 +186,11 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 	u32 v;
 
 	switch (op) {
-	case DRVHOOK_OP_PING:
+	case EDU_OP_PING:
 		writel(arg, edu->mmio + EDU_REG_LIVENESS);
 		*result = readl(edu->mmio + EDU_REG_LIVENESS);
 		return 0;
-	case DRVHOOK_OP_FACT:
+	case EDU_OP_FACT:
 		/*
 		 * The device ignores a new input while it computes: a
 		 * factorial that timed out may still run (large inputs take
@@ -222,7 +223,7 @@ static int edu_hw(struct edu *edu, u32 op, u64 arg, u32 off, u32 len,
 static noinline int edu_request_hook_run(struct drvhook_dev *hd, u32 op,
 					 u64 *arg, u32 len)
 {
-	struct drvhook_request ctx = {
+	struct edu_request_ctx ctx = {
 		.dev = hd->info,
 		.op = op,
 		.len = len,
@@ -232,7 +233,7 @@ static noinline int edu_request_hook_run(struct drvhook_dev *hd, u32 op,
 	};
 	int err;
 
-	err = drvhook_run(hd, DRVHOOK_REQUEST, &ctx, NULL, 0);
+	err = edu_hook_run(hd, EDU_HOOK_REQUEST, &ctx, NULL, 0);
 	if (!err)
 		*arg = ctx.arg;
 	return err;
@@ -248,7 +249,7 @@ noinline int edu_request_hook(struct drvhook_dev *hd, u32 op, u64 *arg,
 			      u32 len)
 {
 	asm volatile("");
-	if (!drvhook_has(hd, DRVHOOK_REQUEST))
+	if (!edu_hook_has(hd, EDU_HOOK_REQUEST))
 		return 0;
 	return edu_request_hook_run(hd, op, arg, len);
 }
@@ -277,28 +278,28 @@ static int edu_request_hw(struct edu *edu, u32 op, u64 *arg, u32 off,
 		err = -ENODEV;
 		goto unlock;
 	}
-	if (op == DRVHOOK_OP_DMA_TO_DEV)
+	if (op == EDU_OP_DMA_TO_DEV)
 		memcpy(edu->dma_buf, kbuf, len);
 	err = edu_hw(edu, op, *arg, off, len, &result);
 
-	if (drvhook_has(&edu->hd, DRVHOOK_COMPLETE)) {
-		struct drvhook_complete ctx = {
+	if (edu_hook_has(&edu->hd, EDU_HOOK_COMPLETE)) {
+		struct edu_complete_ctx ctx = {
 			.dev = edu->hd.info,
 			.op = op,
 			.status = err,
 			.result = result,
-			.len = op == DRVHOOK_OP_DMA_FROM_DEV ? len : 0,
+			.len = op == EDU_OP_DMA_FROM_DEV ? len : 0,
 		};
 		int verdict;
 
-		verdict = drvhook_run(&edu->hd, DRVHOOK_COMPLETE, &ctx,
+		verdict = edu_hook_run(&edu->hd, EDU_HOOK_COMPLETE, &ctx,
 				      ctx.len ? edu->dma_buf : NULL, ctx.len);
 		if (!err) {
 			err = verdict;
 			result = ctx.result;
 		}
 	}
-	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV)
+	if (!err && op == EDU_OP_DMA_FROM_DEV)
 		memcpy(kbuf, edu->dma_buf, len);
 unlock:
 	atomic_dec(&edu->inflight);
@@ -334,10 +335,10 @@ static int edu_request_dma(struct edu *edu, u32 op, u32 off, u32 len,
 	if (!kbuf)
 		return -ENOMEM;
 	err = -EFAULT;
-	if (op == DRVHOOK_OP_DMA_TO_DEV && copy_from_user(kbuf, ubuf, len))
+	if (op == EDU_OP_DMA_TO_DEV && copy_from_user(kbuf, ubuf, len))
 		goto out;
 	err = edu_request(edu, op, &arg, off, len, kbuf);
-	if (!err && op == DRVHOOK_OP_DMA_FROM_DEV &&
+	if (!err && op == EDU_OP_DMA_FROM_DEV &&
 	    copy_to_user(ubuf, kbuf, len))
 		err = -EFAULT;
 out:
@@ -378,17 +379,14 @@ static int edu_ioctl_status(struct edu *edu, void __user *uarg)
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-/* The hook core's and the bench ioctls: privileged, small copies. */
-static long edu_ioctl_core(struct edu *edu, unsigned int cmd,
-			   void __user *uarg)
+/* The bench ioctl: privileged, small copies. */
+static long edu_ioctl_bench(struct edu *edu, void __user *uarg)
 {
 	long ret = -ENODEV;
 
 	down_read(&edu->gone_sem);
 	if (!edu->gone)
-		ret = cmd == EDU_IOC_BENCH ?
-		      drvhook_bench_ioctl(&edu->hd, uarg) :
-		      drvhook_ioctl(&edu->hd, cmd, (unsigned long)uarg);
+		ret = drvhook_bench_ioctl(&edu->hd, uarg);
 	up_read(&edu->gone_sem);
 	return ret;
 }
@@ -405,23 +403,25 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDU_IOC_PING:
 		if (get_user(v, (u64 __user *)uarg))
 			return -EFAULT;
-		err = edu_request(edu, DRVHOOK_OP_PING, &v, 0, 0, NULL);
+		err = edu_request(edu, EDU_OP_PING, &v, 0, 0, NULL);
 		return err ?: put_user(v, (u64 __user *)uarg);
 	case EDU_IOC_FACT:
 		if (copy_from_user(&f, uarg, sizeof(f)))
 			return -EFAULT;
 		v = f.in;
-		err = edu_request(edu, DRVHOOK_OP_FACT, &v, 0, 0, NULL);
+		err = edu_request(edu, EDU_OP_FACT, &v, 0, 0, NULL);
 		f.out = v;
 		return err ?: copy_to_user(uarg, &f, sizeof(f)) ? -EFAULT : 0;
 	case EDU_IOC_DMA_TO:
-		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_TO_DEV, uarg);
+		return edu_ioctl_dma(edu, EDU_OP_DMA_TO_DEV, uarg);
 	case EDU_IOC_DMA_FROM:
-		return edu_ioctl_dma(edu, DRVHOOK_OP_DMA_FROM_DEV, uarg);
+		return edu_ioctl_dma(edu, EDU_OP_DMA_FROM_DEV, uarg);
 	case EDU_IOC_STATUS:
 		return edu_ioctl_status(edu, uarg);
+	case EDU_IOC_BENCH:
+		return edu_ioctl_bench(edu, uarg);
 	default:
-		return edu_ioctl_core(edu, cmd, uarg);
+		return -ENOTTY;
 	}
 }
 
@@ -444,14 +444,14 @@ static ssize_t edu_rw(struct file *file, char __user *buf, size_t count,
 static ssize_t edu_read(struct file *file, char __user *buf, size_t count,
 			loff_t *pos)
 {
-	return edu_rw(file, buf, count, pos, DRVHOOK_OP_DMA_FROM_DEV);
+	return edu_rw(file, buf, count, pos, EDU_OP_DMA_FROM_DEV);
 }
 
 static ssize_t edu_write(struct file *file, const char __user *buf,
 			 size_t count, loff_t *pos)
 {
 	return edu_rw(file, (char __user *)buf, count, pos,
-		      DRVHOOK_OP_DMA_TO_DEV);
+		      EDU_OP_DMA_TO_DEV);
 }
 
 static int edu_open(struct inode *inode, struct file *file)
@@ -478,9 +478,9 @@ static int edu_setup_irq(struct edu *edu)
 	unsigned int types = PCI_IRQ_INTX;
 	int err;
 
-	if (edu->quirks & DRVHOOK_QUIRK_POLL)
+	if (edu->quirks & EDU_QUIRK_POLL)
 		return 0;
-	if (!(edu->quirks & DRVHOOK_QUIRK_NO_MSI))
+	if (!(edu->quirks & EDU_QUIRK_NO_MSI))
 		types |= PCI_IRQ_MSI;
 	err = pci_alloc_irq_vectors(pdev, 1, 1, types);
 	if (err < 0)
@@ -488,7 +488,7 @@ static int edu_setup_irq(struct edu *edu)
 	edu->irq = pci_irq_vector(pdev, 0);
 	err = request_threaded_irq(edu->irq, edu_irq, edu_irq_thread,
 				   pdev->msi_enabled ? 0 : IRQF_SHARED,
-				   dev_name(&edu->cdev_dev), edu);
+				   dev_name(&edu->hd.dev), edu);
 	if (err) {
 		pci_free_irq_vectors(pdev);
 		return err;
@@ -565,15 +565,15 @@ static int edu_identify(struct edu *edu)
 /* The probe hook: a policy may refuse the device or set its quirks. */
 static int edu_probe_hook(struct edu *edu)
 {
-	struct drvhook_probe ctx = { .dev = edu->hd.info };
+	struct edu_probe_ctx ctx = { .dev = edu->hd.info };
 	int err;
 
-	if (!drvhook_has(&edu->hd, DRVHOOK_PROBE))
+	if (!edu_hook_has(&edu->hd, EDU_HOOK_PROBE))
 		return 0;
-	err = drvhook_run(&edu->hd, DRVHOOK_PROBE, &ctx, NULL, 0);
+	err = edu_hook_run(&edu->hd, EDU_HOOK_PROBE, &ctx, NULL, 0);
 	if (err)
 		return err;
-	edu->quirks = ctx.quirks & DRVHOOK_QUIRK_MASK;
+	edu->quirks = ctx.quirks & EDU_QUIRK_MASK;
 	return 0;
 }
 
@@ -592,73 +592,66 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	init_rwsem(&edu->gone_sem);
 	mutex_init(&edu->hw_lock);
 	init_waitqueue_head(&edu->irq_wq);
-	device_initialize(&edu->cdev_dev);
-	edu->cdev_dev.release = edu_cdev_dev_release;
 	edu->hd.info.vendor = pdev->vendor;
 	edu->hd.info.device = pdev->device;
 	edu->hd.info.revision = pdev->revision;
 
 	err = pcim_enable_device(pdev);
 	if (err)
-		goto err_put;
+		goto err_free;
 	err = pcim_iomap_regions(pdev, BIT(0), KBUILD_MODNAME);
 	if (err)
-		goto err_put;
+		goto err_free;
 	edu->mmio = pcim_iomap_table(pdev)[0];
 	err = edu_identify(edu);
 	if (err)
-		goto err_put;
+		goto err_free;
 	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(28));
 	if (err)
-		goto err_put;
+		goto err_free;
 	edu->dma_buf = dmam_alloc_coherent(&pdev->dev, EDU_DMA_SIZE,
 					   &edu->dma_addr, GFP_KERNEL);
 	if (!edu->dma_buf) {
 		err = -ENOMEM;
-		goto err_put;
+		goto err_free;
 	}
 	pci_set_master(pdev);
 
-	err = drvhook_dev_add(&edu->hd);
+	/* from here on, edu_release() frees edu */
+	err = drvhook_dev_init(&edu->hd, &edu_type, &pdev->dev, edu_release);
 	if (err)
-		goto err_put;
+		goto err_free;
 	err = edu_probe_hook(edu);
 	if (err)
-		goto err_hook;
-
-	edu->cdev_dev.class = drvhook_class;
-	edu->cdev_dev.parent = &pdev->dev;
-	edu->cdev_dev.devt = MKDEV(MAJOR(edu_devt), edu->hd.info.id);
-	dev_set_drvdata(&edu->cdev_dev, &edu->hd);
-	err = dev_set_name(&edu->cdev_dev, "edu%u", edu->hd.info.id);
-	if (err)
-		goto err_hook;
+		goto err_del;
 	err = edu_setup_irq(edu);
 	if (err)
-		goto err_hook;
+		goto err_del;
+	edu->hd.dev.devt = MKDEV(MAJOR(edu_devt), edu->hd.info.id);
 	cdev_init(&edu->cdev, &edu_fops);
 	edu->cdev.owner = THIS_MODULE;
-	err = cdev_device_add(&edu->cdev, &edu->cdev_dev);
+	err = drvhook_dev_add(&edu->hd, &edu->cdev);
 	if (err)
 		goto err_irq;
-	edu->hd.dev = &edu->cdev_dev;
 	pci_set_drvdata(pdev, edu);
-	dev_info(&pdev->dev, "%s: ident %#x, %s\n", dev_name(&edu->cdev_dev),
+	dev_info(&pdev->dev, "%s: ident %#x, %s\n", dev_name(&edu->hd.dev),
 		 edu->hd.info.hw_ident, edu_irq_modes[edu->irq_mode]);
 	return 0;
 
 err_irq:
 	edu_free_irq(edu);
-err_hook:
-	drvhook_dev_remove(&edu->hd);
-err_put:
-	put_device(&edu->cdev_dev);
+err_del:
+	drvhook_dev_del(&edu->hd, NULL);
+	put_device(&edu->hd.dev);
+	return err;
+err_free:
+	kfree(edu);
 	return err;
 }
 
 /*
  * Unbind and hot-unplug: requests in flight end with -ENODEV, later file
- * operations too; the policies stay attached to the id (hook_core.c).
+ * operations too; the policies stay attached to the id (core/chain.c).
  */
 static void edu_remove(struct pci_dev *pdev)
 {
@@ -670,10 +663,9 @@ static void edu_remove(struct pci_dev *pdev)
 	up_write(&edu->gone_sem);
 
 	edu_quiesce_dma(edu);
-	cdev_device_del(&edu->cdev, &edu->cdev_dev);
 	edu_free_irq(edu);
-	drvhook_dev_remove(&edu->hd);
-	put_device(&edu->cdev_dev);
+	drvhook_dev_del(&edu->hd, &edu->cdev);
+	put_device(&edu->hd.dev);
 }
 
 static const struct pci_device_id edu_ids[] = {
@@ -693,12 +685,12 @@ static int __init edu_init(void)
 {
 	int err;
 
-	err = drvhook_core_init();
+	err = edu_type_register();
 	if (err)
 		return err;
 	err = alloc_chrdev_region(&edu_devt, 0, DRVHOOK_MAX_DEVS, "edu");
 	if (err)
-		goto err_core;
+		goto err_type;
 	err = drvhook_bench_init();
 	if (err)
 		goto err_region;
@@ -711,8 +703,8 @@ err_bench:
 	drvhook_bench_exit();
 err_region:
 	unregister_chrdev_region(edu_devt, DRVHOOK_MAX_DEVS);
-err_core:
-	drvhook_core_exit();
+err_type:
+	edu_type_unregister();
 	return err;
 }
 
@@ -721,10 +713,10 @@ static void __exit edu_exit(void)
 	pci_unregister_driver(&edu_driver);
 	drvhook_bench_exit();
 	unregister_chrdev_region(edu_devt, DRVHOOK_MAX_DEVS);
-	drvhook_core_exit();
+	edu_type_unregister();
 }
 
 module_init(edu_init);
 module_exit(edu_exit);
-MODULE_DESCRIPTION("drvhook stub for QEMU's edu device, with BPF hooks");
+MODULE_DESCRIPTION("drvhook_edu: QEMU's edu device, with BPF hooks (drvhook)");
 MODULE_LICENSE("GPL");

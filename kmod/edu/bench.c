@@ -24,6 +24,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include "bench.h"
+#include "bench_abi.h"
 
 /* What the admission policy reads about the caller. */
 struct bench_caller {
@@ -86,7 +87,7 @@ static bool adm_denied(u64 cgid)
 	return false;
 }
 
-int drvhook_cpolicy_request(struct drvhook_request *req)
+int drvhook_cpolicy_request(struct edu_request_ctx *req)
 {
 	struct bench_caller c;
 	struct adm_seen s = {};
