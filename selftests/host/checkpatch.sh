@@ -4,7 +4,7 @@
 # (scripts/checkpatch.sh names it: Debian's linux-source-6.12 of trixie,
 # fetched when not cached; not being able to fetch it fails the test).
 #
-# Exempt: the compat header's LINUX_VERSION_CODE tests (and their
+# Exempt: the compat headers' (kmod/core/, kmod/edu/) LINUX_VERSION_CODE tests (and their
 # "constant on the right"), its purpose, there only. Newer checkpatch.pl
 # (7.x) also asks for kzalloc_obj() over kzalloc(sizeof(...)) (edu.c,
 # hook_core.c): 6.1 has no kzalloc_obj() (Debian's 6.12.117 has it, a
@@ -26,16 +26,19 @@ else
 	echo "1..$n"
 	exit 1
 fi
-for f in "$repo"/kmod/*.[ch] "$repo"/include/*.h; do
+# every C source of the modules (kmod/: core/, edu/; a test module's under
+# selftests/kmod/) and of the UAPI headers (include/, include/drvhook/),
+# not a build's *.mod.c
+while read -r f; do
 	name=${f#"$repo"/}
 	res=$(perl "$cp" --no-tree -f --terse "$f" 2>&1 |
-		grep -v '^total:' | { if [ "$name" = kmod/compat.h ]; then
-			grep -v -e LINUX_VERSION_CODE -e 'constant on the right'; else cat; fi; })
+		grep -v '^total:' | { case $name in */compat.h)
+			grep -v -e LINUX_VERSION_CODE -e 'constant on the right' ;; *) cat ;; esac; })
 	if [ -z "$res" ]; then
 		ok "checkpatch $name"
 	else
 		not_ok "checkpatch $name"
 		echo "$res" | sed 's/^/# /'
 	fi
-done
+done < <(find "$repo/kmod" "$repo/include" "$repo/selftests/kmod" -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort)
 echo "1..$n"
