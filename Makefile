@@ -12,7 +12,8 @@
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make bench      what a hook costs next to the alternatives, on every
 #                   kernel (KERNELS=...); results in build/bench/
-#   make -C kmod KDIR=<headers dir>   the stub for one kernel
+#   make -C kmod KDIR=<headers dir>   the modules for one kernel: the hook core
+#                   kmod/core/drvhook.ko and kmod/edu/drvhook_edu.ko
 #   make install    the CLI, its man pages, the shipped policies, the policy
 #                   headers, drvhook.pc, the systemd units and udev rule that
 #                   apply /etc/drvhook/policies.d (PREFIX=/usr/local, DESTDIR=)
