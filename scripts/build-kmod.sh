@@ -3,7 +3,8 @@
 # Build the kernel modules for the kernel SPEC (lib.sh kernel_key: SUITE,
 # SUITE:FLAVOUR, VMLINUZ,HEADERS...) inside its build root
 # (buildroot.sh): copies include/ and every module tree of lib.sh's
-# DRVHOOK_KMODS (kmod/: drvhook.ko and drvhook_edu.ko) of the source tree
+# DRVHOOK_KMODS (kmod/: drvhook.ko and drvhook_edu.ko; selftests/kmod/vdev/:
+# the test-only drvhook_vdev.ko, against the core's Module.symvers) of the source tree
 # (the repo, or $DRVHOOK_SRC) into the root, runs `make -C TREE
 # KDIR=<headers> [vars]` for each there with /proc mounted (kmod_make), and
 # copies every module of the list into OUTDIR with OUTDIR/modules (their

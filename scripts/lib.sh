@@ -34,10 +34,12 @@ ALL_SUITES="bookworm trixie trixie-backports"
 # edu/). Trees are built once each, in this order; a later tree is given
 # the earlier trees' Module.symvers (KBUILD_EXTRA_SYMBOLS). Adding a module
 # is adding its line. Shipped modules (DKMS, debian/) are listed in
-# dkms.conf, which must not name a test-only one.
+# dkms.conf, which must not name a test-only one (drvhook_vdev: the
+# test-only device type of selftests/kmod/vdev/, loaded in every guest).
 DRVHOOK_KMODS="
 drvhook kmod
 drvhook_edu kmod
+drvhook_vdev selftests/kmod/vdev
 "
 
 # kmod_names: the module names in load order

@@ -101,6 +101,7 @@ struct edu_ops {
 	int (*request)(struct edu_request_ctx *ctx);
 	int (*irq)(struct edu_irq_ctx *ctx);
 	int (*complete)(struct edu_complete_ctx *ctx);
+
 	DRVHOOK_OPS_DATA;
 };
 

@@ -8,9 +8,10 @@
  *	#include "../core/drvhook_type.h"
  *
  * and exactly one of its files defines DRVHOOK_TYPE_DEFINE before the
- * include. The list names each hook, its context struct and its verdict
- * rule, then the context's fields, DRVHOOK_RW for those policies may
- * write, DRVHOOK_RO for the others:
+ * include. The list names each hook, its context struct (struct
+ * <type>_<hook>_ctx: checked) and its verdict rule, then the context's
+ * fields, DRVHOOK_RW for those policies may write, DRVHOOK_RO for the
+ * others:
  *
  *	DRVHOOK_HOOK(probe, EDU_HOOK_PROBE, edu_probe_ctx,
  *		     DRVHOOK_VERDICT_ERRNO)
@@ -54,12 +55,17 @@ enum __DH_T(_hook) {
 };
 #undef DRVHOOK_HOOK
 
-/* Each hook's context type and id, by hook name, for the passes below. */
-#define DRVHOOK_HOOK(hook, id, ctx_t, rule)				\
-	typedef struct ctx_t __dh_ctx_##hook;				\
-	enum { __dh_id_##hook = id };
+/*
+ * Each hook's id by hook name, for the passes below; its context struct
+ * is struct <type>_<hook>_ctx.
+ */
+#define __DH_CTX(hook)		struct __DH_CAT(__DH_T2(_, hook), _ctx)
+#define __DH_OPS		const struct __DH_T(_ops)
+enum {
+#define DRVHOOK_HOOK(hook, id, ctx_t, rule)	__dh_id_##hook = id,
 #include DRVHOOK_HOOK_LIST
 #undef DRVHOOK_HOOK
+};
 
 extern struct drvhook_type __DH_T(_type);
 extern struct static_key_false_deferred __DH_T(_attached);
@@ -96,6 +102,8 @@ __bpf_kfunc_start_defs();
 #define DRVHOOK_HOOK(hook, id, ctx_t, rule)				\
 __bpf_kfunc int __DH_T2(_fb_, hook)(struct ctx_t *ctx)			\
 {									\
+	BUILD_BUG_ON(!__builtin_types_compatible_p(struct ctx_t,	\
+						   __DH_CTX(hook)));	\
 	asm volatile("");						\
 	return 0;							\
 }
@@ -115,8 +123,8 @@ __bpf_kfunc int __DH_T2(_fb_, hook)(struct ctx_t *ctx)			\
 __bpf_kfunc int __DH_CAT(__DH_T2(_set_, hook), _##field)(u64 val)	\
 {									\
 	return drvhook_ctx_write(&__DH_T(_type), __dh_id_##hook,	\
-				 offsetof(__dh_ctx_##hook, field),	\
-				 sizeof_field(__dh_ctx_##hook, field), val); \
+				 offsetof(__DH_CTX(hook), field),	\
+				 sizeof_field(__DH_CTX(hook), field), val); \
 }
 #include DRVHOOK_HOOK_LIST
 #undef DRVHOOK_RW
@@ -165,12 +173,10 @@ static void __DH_T(_fb_call)(u32 h, void *ctx)
 static int __DH_T(_ops_call)(const void *ops, u32 h, void *ctx)
 {
 #if DRVHOOK_HAVE_STRUCT_OPS
-	const struct __DH_T(_ops) *o = ops;
-
 	switch (h) {
 #define DRVHOOK_HOOK(hook, id, ctx_t, rule)				\
 	case id:							\
-		return o->hook(ctx);
+		return ((__DH_OPS *)ops)->hook(ctx);
 #include DRVHOOK_HOOK_LIST
 #undef DRVHOOK_HOOK
 	}
@@ -197,8 +203,8 @@ static const struct drvhook_hook_desc __DH_T(_hooks)[] = {
 static const struct drvhook_field __DH_T(_fields)[] = {
 #define DRVHOOK_HOOK(hook, id, ctx_t, rule)
 #define __DH_FIELD(hook, field, w)					\
-	{ __dh_id_##hook, #field, offsetof(__dh_ctx_##hook, field),	\
-	  sizeof_field(__dh_ctx_##hook, field), w },
+	{ __dh_id_##hook, #field, offsetof(__DH_CTX(hook), field),	\
+	  sizeof_field(__DH_CTX(hook), field), w },
 #define DRVHOOK_RO(hook, field)	__DH_FIELD(hook, field, false)
 #define DRVHOOK_RW(hook, field)	__DH_FIELD(hook, field, true)
 #include DRVHOOK_HOOK_LIST

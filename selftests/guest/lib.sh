@@ -119,12 +119,15 @@ unload_modules() {
 	done
 }
 
-# devices: the drvhook devices (/sys/class/drvhook/T<N>: directories, not
-# the class's types file), space separated, in name order
+# devices [TYPE]: the drvhook devices (/sys/class/drvhook/T<N>:
+# directories, not the class's types file), of type TYPE only if given
+# (their type attribute), space separated, in name order
 devices() {
 	dv=
 	for dv_d in /sys/class/drvhook/*; do
-		[ -d "$dv_d" ] && dv="$dv ${dv_d##*/}"
+		[ -d "$dv_d" ] || continue
+		[ -z "${1:-}" ] || [ "$(cat "$dv_d/type" 2>/dev/null)" = "$1" ] || continue
+		dv="$dv ${dv_d##*/}"
 	done
 	echo "${dv# }"
 }

@@ -125,4 +125,4 @@ drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
 unload_modules 40
 expect "rmmod drvhook_edu, then drvhook, succeed once no policy is attached" "" "$UNLOAD_ERR"
 load_modules
-expect "modules reload with both devices" "edu0 edu1" "$(devices)"
+expect "modules reload with both edu devices" "edu0 edu1" "$(devices edu)"

@@ -101,7 +101,7 @@ while [ $i -lt "$S_RELOADS" ]; do
 	drvhook policy detach dev edu0 name reload >/dev/null 2>&1 || r_fail "detach failed"
 	unload_modules 40 || r_fail "rmmod still refused 10 s after detach: $UNLOAD_ERR"
 	[ -e /sys/module/drvhook_edu ] || load_modules || r_fail "insmod failed"
-	[ "$(devices)" = "edu0 edu1" ] || r_fail "devices after reload: $(devices)"
+	[ "$(devices edu)" = "edu0 edu1" ] || r_fail "edu devices after reload: $(devices edu)"
 	[ "$(edutest fact edu0 5)" = 120 ] || r_fail "edu0 not default after reload"
 	[ $cyc_ok = 1 ] && r_held=$((r_held + 1))
 	[ $((i % 20)) = 0 ] && echo "# reload $i/$S_RELOADS, $(t_since $t0) s"
