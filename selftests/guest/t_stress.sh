@@ -193,7 +193,7 @@ attach test_double edu0 name keep >/dev/null 2>&1
 expect "hostile: edu0 runs test_double as 'keep' (fact 3 -> 6!)" "$(fact 6)" "$(edutest fact edu0 3)"
 # objects: name, exit status, message
 for spec in \
-	"test_wrongtype|4|is a struct edu_ops_evil, not a struct edu_ops" \
+	"test_wrongtype|4|is a struct edu_ops_evil, not a struct <type>_ops" \
 	"test_newfield|6|priority" \
 	"test_oob|6|access beyond|invalid (bpf_context )?access|outside" \
 	"test_sleepable|4|struct_ops\.s/request" \
