@@ -23,13 +23,12 @@
  *	value on the first one, and skips that after: EBUSY), st_link_update()
  *	(test_double's map was set once with st_map_set() after its load),
  *	st_link_detach() + close.
- *	fallback: FB_ATTACH, the fentry links (attach_fb_progs), FB_REPLACE,
+ *	fallback: the fentry links (attach_fb_progs), FB_ATTACH, FB_REPLACE,
  *	put_links(), FB_DETACH, on /dev/drvhook for DEV's type and id (as
  *	/sys/class/drvhook/DEV says them). Each object was loaded with a
- *	cookie reserved
- *	by FB_COOKIE, so attach switches the fresh entry to test_basic's
- *	cookie with FB_REPLACE (the loader loads the programs after
- *	FB_ATTACH, with the entry's cookie). Attaching or detaching a fentry
+ *	cookie FB_COOKIE reserved for the entry; FB_ATTACH and FB_REPLACE
+ *	give the kernel that cookie and the object's links, which the entry
+ *	holds (an entry never outlives its programs). Attaching or detaching a fentry
  *	link costs 50-400 ms under TCG (the kernel rewrites the trampoline
  *	and the ftrace call site), 6 per round: only the first L rounds
  *	(default all) do; after them both objects' links stay attached and
@@ -100,6 +99,19 @@ static int fb_ioctl(struct fs *f, unsigned int cmd, const char *what,
 	return 0;
 }
 
+/* FB_ATTACH or FB_REPLACE of @p: its cookie, its links (the entry's) */
+static int fb_ioctl_links(struct fs *f, unsigned int cmd, const char *what,
+			  struct fs_policy *p)
+{
+	struct drvhook_fb_attach req;
+
+	fb_req_fill(&req, &f->hd, NAME, p->po.hooks, p->cookie);
+	fill_links(&req, p->links);
+	if (ioctl(f->fd, cmd, &req))
+		return attach_error(errno, f->dev, NAME, NULL, what);
+	return 0;
+}
+
 static int fs_load(struct fs *f, struct fs_policy *p)
 {
 	int err;
@@ -152,12 +164,9 @@ static int fs_attach(struct fs *f)
 			return attach_error(errno, f->dev, NAME, NULL, "attach");
 		return 0;
 	}
-	err = fb_ioctl(f, DRVHOOK_IOC_FB_ATTACH, "fallback attach", b->po.hooks,
-		       0, NULL);
-	if (!f->kept)
-		err = err ?: attach_fb_progs(&b->po, b->links);
-	return err ?: fb_ioctl(f, DRVHOOK_IOC_FB_REPLACE, "fallback replace",
-			       b->po.hooks, b->cookie, NULL);
+	err = f->kept ? 0 : attach_fb_progs(&b->po, b->links);
+	return err ?: fb_ioctl_links(f, DRVHOOK_IOC_FB_ATTACH,
+				     "fallback attach", b);
 }
 
 /* policy replace by test_double */
@@ -170,8 +179,8 @@ static int fs_replace(struct fs *f)
 		return st_link_update(&d->po, bpf_link__fd(f->link), &f->o);
 	if (!f->kept)
 		err = attach_fb_progs(&d->po, d->links);
-	err = err ?: fb_ioctl(f, DRVHOOK_IOC_FB_REPLACE, "fallback replace",
-			      d->po.hooks, d->cookie, NULL);
+	err = err ?: fb_ioctl_links(f, DRVHOOK_IOC_FB_REPLACE,
+				    "fallback replace", d);
 	if (!err && !f->kept)
 		put_links(b->links, DRVHOOK_MAX_HOOKS, false);
 	return err;
@@ -188,9 +197,11 @@ static int fs_detach(struct fs *f)
 		f->link = NULL;
 		return err;
 	}
+	/* the entry first: with its links held by it alone, it would go */
+	err = fb_ioctl(f, DRVHOOK_IOC_FB_DETACH, "fallback detach", 0, 0, NULL);
 	if (!f->kept)
 		put_links(f->pol[1].links, DRVHOOK_MAX_HOOKS, false);
-	return fb_ioctl(f, DRVHOOK_IOC_FB_DETACH, "fallback detach", 0, 0, NULL);
+	return err;
 }
 
 /* After a failure: whatever of the storm's policy is left goes. */

@@ -1164,6 +1164,8 @@ static int cmd_fb(const char *dev, const char *op, const char *name,
 		       errno == EPERM ? "EPERM" : strerror(errno));
 	else if (ioctl(fd, cmds[k], &a))
 		printf("%s\n", errno == EPERM ? "EPERM" : strerror(errno));
+	else if (cmds[k] == DRVHOOK_IOC_FB_COOKIE)
+		printf("ok %u\n", a.cookie);
 	else
 		printf("ok\n");
 	return 0;
