@@ -70,7 +70,7 @@ payload=$out/payload
 guest_payload "$repo" "$payload"
 mkdir -p "$payload/drvhook/bpf-nocore"
 cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
-cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$payload/usr/sbin/"
+cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$repo/build/vdevtest" "$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
 # Tasks run up to $CHECK_JOBS at once, each in a subshell that leaves its
