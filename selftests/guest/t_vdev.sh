@@ -49,3 +49,24 @@ expect "rmmod drvhook_vdev once its policy is gone" no \
 expect "its devices are gone" "" "$(ls /sys/class/drvhook | grep vdev)"
 insmod $VDEV_KO
 expect "reloaded, vdev0 starts with no policy" "out=1005 notified=0" "$(sub vdev0 5)"
+
+# The kfuncs act only for drvhook's own programs of the right type. Where
+# the kernel has kfunc filters (6.5+), a program of another kind is
+# refused at load; before, the kfuncs check the entry being dispatched
+# (test_hostile, group policy).
+kv_maj=$(uname -r | cut -d. -f1) kv_min=$(uname -r | cut -d. -f2)
+if [ "$kv_maj" -gt 6 ] || { [ "$kv_maj" = 6 ] && [ "$kv_min" -ge 5 ]; }; then
+	mkdir -p /sys/fs/bpf/kf
+	out=$(bpftool -d prog load $BPF/test_crosskfunc.bpf.o /sys/fs/bpf/kf/cross 2>&1)
+	expect_match "a vdev program may not call edu's setter (drvhook_edu's kfunc filter)" \
+		'calling kernel function edu_set_request_arg is not allowed' "$out"
+	out=$(bpftool -d prog load $BPF/test_foreignkfunc.bpf.o /sys/fs/bpf/kf/foreign 2>&1)
+	expect_match "a tracing program that is no policy may not call drvhook_fb_verdict (the core's filter)" \
+		'calling kernel function drvhook_fb_verdict is not allowed' "$out"
+	expect "neither was loaded" "" "$(ls /sys/fs/bpf/kf)"
+	rm -rf /sys/fs/bpf/kf
+else
+	skip "kfunc filters" "kernel $(uname -r) has none (6.5+): the kfuncs' entry check alone (group policy, test_hostile)"
+	skip "kfunc filters (core)" "kernel $(uname -r) has none (6.5+)"
+	skip "kfunc filters (nothing loaded)" "kernel $(uname -r) has none (6.5+)"
+fi
