@@ -10,6 +10,11 @@ behaves() { # prints "yes" when test_basic's effects show on edu0
 		[ "$(edutest fact edu0 5)" = 720 ] && echo yes || echo no
 }
 
+# Two device modules at once, edu in this run's layout and vdev in the
+# plain one: both carry struct drvhook_dev_info (one layout everywhere),
+# so no relocation against it may be ambiguous.
+expect "drvhook_vdev is loaded beside drvhook_edu" yes \
+	"$([ -e /sys/kernel/btf/drvhook_vdev ] && [ -e /sys/kernel/btf/drvhook_edu ] && echo yes)"
 attach test_basic edu0 >/dev/null 2>&1
 expect "CO-RE test_basic works on the ${LAYOUT:-plain} layout" yes "$(behaves)"
 drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
