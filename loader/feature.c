@@ -374,8 +374,8 @@ static int do_probe(int argc, char **argv)
 		return 0;
 	}
 	row("kernel release", "%s", f.release);
-	row("stub module loaded", "%s (the hook core, " CORE_MODULE ")",
-	    f.module_loaded ? "yes" : "no");
+	/* the hook core (module drvhook) */
+	row("stub module loaded", "%s", f.module_loaded ? "yes" : "no");
 	row("module BTF", "%s (" CORE_BTF ")", f.module_btf ? "yes" : "no");
 	row("struct_ops link update", "%s%s", f.link_update ? "yes" : "no",
 	    f.link_update ? "" : " (needs Linux 6.4)");
