@@ -116,7 +116,7 @@ ratelimit dev * match device=0x11e9
 admission dev * match type=edu property ID_PATH=pci-0000:00:05.*
 checksum dev * match subvendor=0x1af4 match subdevice=0x1100
 quirks dev foo2 set nosuch=1
-test_basic dev * property DEVNAME=foo2
+test_basic dev * property DEVNAME=edu1
 EOF
 j=$("$D" -j config apply m 2>"$w/err"; echo " rc=$?")
 tried=$(echo "${j% rc=*}" | python3 -c '
@@ -131,7 +131,7 @@ expect "apply: each entry on the devices it matches (glob, PCI ids, type, uevent
 3 edu1 admission failed 5
 4 edu0 checksum failed 5
 4 edu1 checksum failed 5
-6 foo2 test_basic failed 5" "$tried"
+6 edu1 test_basic failed 5" "$tried"
 expect "apply: exit status of the first failure (the bad entry's, 2)" "2" "${j##* rc=}"
 out=$(run "$D" config apply m)
 expect_re() { [[ $3 =~ $2 ]] && ok "$1" || { not_ok "$1"; echo "#   got: $3"; }; }
@@ -147,7 +147,7 @@ expect "apply without the stub (a machine without the device): nothing to do, ex
 out=$(DRVHOOK_CONFIG_DIR=$w/none "$D" config apply 2>&1; echo "rc=$?")
 expect "apply of an absent default directory: an empty configuration, exit 0" "rc=0" "$out"
 j=$("$D" -j config apply --device edu1 m 2>/dev/null)
-expect "apply --device edu1: only edu1's entries" "edu1 edu1 edu1 edu1" \
+expect "apply --device edu1: only edu1's entries" "edu1 edu1 edu1 edu1 edu1" \
 	"$(echo "$j" | python3 -c 'import json,sys; print(" ".join(a["dev"] for a in json.load(sys.stdin)["actions"] if "dev" in a))')"
 out=$(run "$D" config detach)
 expect "detach with nothing recorded: exit 0" "rc=0" "$out"
