@@ -33,6 +33,7 @@ enum {
 	EXIT_PERM	= 8,	/* permission denied */
 	EXIT_NAME	= 9,	/* policy name taken, or no such policy */
 	EXIT_TYPE	= 10,	/* policy for another device type */
+	EXIT_BUSY	= 11,	/* module in use: policies, device modules */
 };
 
 /* The hook core's module: its kfuncs (drvhook_*) are in its BTF. */
@@ -326,6 +327,7 @@ void json_counters(const struct dev_type *t, const struct pol_line *p);
 void json_policy_line(const struct dev_info *d, const struct pol_line *p);
 void fmt_counter(char *buf, size_t len, const struct pol_line *p, int h);
 int do_device(int argc, char **argv);
+int do_module(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_stats(int argc, char **argv);
 

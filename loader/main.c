@@ -28,7 +28,9 @@ static const char exit_codes[] =
 	"  7  device not found\n"
 	"  8  permission denied (needs root: CAP_BPF and CAP_SYS_ADMIN)\n"
 	"  9  policy name already taken, or no such policy (or anchor)\n"
-	"  10 the policy is for another device type than the device's\n";
+	"  10 the policy is for another device type than the device's\n"
+	"  11 module in use: policies of its devices loaded, or (the core)\n"
+	"     device modules loaded\n";
 
 static int do_help(int argc, char **argv)
 {
@@ -39,7 +41,7 @@ static int do_help(int argc, char **argv)
 	printf("Usage: drvhook [OPTIONS] OBJECT { COMMAND | help }\n"
 	       "       drvhook help\n"
 	       "\n"
-	       "       OBJECT := { device | policy | stats | feature | config }\n"
+	       "       OBJECT := { device | policy | stats | feature | config | module }\n"
 	       "       OPTIONS := { -j|--json [-p|--pretty] | -d|--debug |\n"
 	       "                    --fallback | -V|--version | -h|--help }\n"
 	       "\n"
@@ -52,6 +54,7 @@ static int do_help(int argc, char **argv)
 	       "       drvhook stats [dev DEV]\n"
 	       "       drvhook feature probe\n"
 	       "       drvhook config { check [DIR] | apply [dev DEV] [DIR] | detach [dev DEV] }\n"
+	       "       drvhook module { list | unload NAME }\n"
 	       "\n"
 	       "       DEV is a device <type><N> of /sys/class/drvhook (e.g. edu0);\n"
 	       "       OBJ a policy for its type (struct <type>_ops); --fallback is\n"
@@ -84,6 +87,7 @@ static const struct cmd objects[] = {
 	{ "stats", do_stats },
 	{ "feature", do_feature },
 	{ "config", do_config },
+	{ "module", do_module },
 	{ "version", NULL },
 	{ NULL, NULL }
 };

@@ -37,14 +37,20 @@ expect "edu0 still has no policy" "" "$(cat /sys/class/drvhook/edu0/policies)"
 rmmod drvhook_vdev 2>/dev/null
 expect "rmmod drvhook_vdev is refused while its policy is loaded" yes \
 	"$([ -e /sys/module/drvhook_vdev ] && echo yes || echo no)"
+out=$(run_rc drvhook module unload drvhook_vdev)
+expect_match "module unload drvhook_vdev says which policy holds it (exit 11)" \
+	"drvhook_vdev: 1 policy of its devices is loaded: vdev0 test_vdev; detach it first.*rc=11" "$(echo $out)"
+out=$(run_rc drvhook module unload drvhook)
+expect_match "module unload of the core names the device modules (exit 11)" \
+	"in use by device modules .*drvhook_edu.*drvhook_vdev.*rc=11" "$(echo $out)"
+expect_match "module list: each device module, its type and policies" \
+	"drvhook_vdev +vdev +1" "$(drvhook module list)"
 out=$(run_rc drvhook policy detach dev vdev0 name test_vdev)
 expect_match "test_vdev detaches" 'rc=0$' "$out"
 expect "vdev0 answers n + 1000 again" "out=1005 notified=0" "$(sub vdev0 5)"
-i=0
-while [ $i -lt 50 ] && ! rmmod drvhook_vdev 2>/dev/null; do
-	sleep 0.2; i=$((i + 1))
-done
-expect "rmmod drvhook_vdev once its policy is gone" no \
+out=$(run_rc drvhook module unload drvhook_vdev)
+expect_match "module unload drvhook_vdev once its policy is gone" "^unloaded drvhook_vdev rc=0" "$(echo $out)"
+expect "drvhook_vdev is gone" no \
 	"$([ -e /sys/module/drvhook_vdev ] && echo yes || echo no)"
 expect "its devices are gone" "" "$(ls /sys/class/drvhook | grep vdev)"
 insmod $VDEV_KO
