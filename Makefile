@@ -23,32 +23,44 @@ BUILD := build
 CLANG ?= clang
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fdebug-prefix-map=$(CURDIR)=/drvhook \
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# shipped policies: bpf/<type>/*.bpf.c; the tests' objects: selftests/progs/.
+# Both build to build/bpf/NAME.bpf.o (one flat directory: the guests' payload).
+BPF_TYPES := edu
+POLICY_SRCS := $(foreach t,$(BPF_TYPES),$(wildcard bpf/$(t)/*.bpf.c))
+TEST_PROG_SRCS := $(wildcard selftests/progs/*.bpf.c)
+BPF_SRCS := $(POLICY_SRCS) $(TEST_PROG_SRCS)
+BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+ifneq ($(words $(BPF_OBJS)),$(words $(sort $(BPF_OBJS))))
+$(error two BPF sources of bpf/*/ and selftests/progs/ share a name: build/bpf/ is flat)
+endif
+BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h include/drvhook/*.h \
+	selftests/progs/*.h selftests/kmod/*/*.h
 # the policies a machine gets (test_* objects are for the tests only)
 POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/edustress $(BUILD)/jsoncheck $(UNIT_OBJS) $(BUILD)/policytest
+	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
+
+$(BUILD)/bpf/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # test_basic without CO-RE: must fail against the shuffled-layout stub
-$(BUILD)/bpf-nocore/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h
+$(BUILD)/bpf-nocore/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
 
 # The policies' host build for make check's unit tests (selftests/unit/):
 # each hook body also as a BPF_PROG_TEST_RUN-able syscall program.
 
-$(BUILD)/bpf-host/%.bpf.o: bpf/%.bpf.c bpf/*.h include/drvhook.h selftests/unit/*.h
+$(BUILD)/bpf-host/%.bpf.o: %.bpf.c $(BPF_HDRS) selftests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -DDRVHOOK_HOST_TEST -Iselftests/unit -c $< -o $@
 
-$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h
+$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h include/drvhook/edu.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -Iinclude -Iloader \
 		selftests/unit/policytest.c loader/vars.c -o $@ -static -lbpf -lelf -lz -lzstd
@@ -56,7 +68,7 @@ $(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h i
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)
 
-$(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.h include/drvhook.h
+$(BUILD)/edutest: selftests/edutest.c selftests/eduunbind.c selftests/eduunbind.h include/drvhook.h include/drvhook/edu.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Iinclude $(filter %.c,$^) -o $@
 
@@ -67,12 +79,17 @@ $(BUILD)/libdrvhook-loader.a: loader/*.c loader/*.h include/drvhook.h
 
 $(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
 	selftests/edustress.h \
-	include/drvhook.h $(BUILD)/libdrvhook-loader.a
+	include/drvhook.h include/drvhook/edu.h $(BUILD)/libdrvhook-loader.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -pthread -O2 -Wall -Wextra -Iinclude -Iloader \
 		selftests/edustress.c selftests/edustorm.c selftests/edulink.c \
 		$(BUILD)/libdrvhook-loader.a \
 		-o $@ -lbpf -lelf -lz -lzstd
+
+# the driver of the test-only device type vdev (selftests/kmod/vdev/)
+$(BUILD)/vdevtest: selftests/vdevtest.c selftests/kmod/vdev/vdev.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -132,11 +149,11 @@ uninstall:
 bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
 	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o
 
-$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h
+$(BUILD)/drvbench: bench/drvbench.c include/drvhook.h include/drvhook/edu.h kmod/edu/bench_abi.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -Wall -Wextra -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
+	$(CC) -O2 -Wall -Wextra -I. -Iinclude $< -o $@ -static -lbpf -lelf -lz -lzstd
 
-$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h bpf/*.h include/drvhook.h
+$(BUILD)/bpf-bench/%.bpf.o: bench/%.bpf.c bench/*.h $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -163,7 +180,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 

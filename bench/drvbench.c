@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * drvbench: the guest side of make bench. Needs a stub built with
+ * drvbench: the guest side of make bench. Needs a drvhook_edu built with
  * DRVHOOK_BENCH=y (EDU_IOC_BENCH, /dev/drvhook_upcall).
  *
  *   drvbench [-r REPEATS] [-t MS] LABEL DEV hook|upcall [KPROBE-OBJ]
@@ -37,7 +37,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "drvhook.h"
+#include "kmod/edu/bench_abi.h"
 
 static int repeats = 7;
 static double target_ms = 60;
@@ -73,7 +73,7 @@ static double median(double *v, int n)
 static double bench_loop(int fd, uint32_t path, uint32_t iters,
 			 uint64_t *refused)
 {
-	struct edu_bench b = { .op = DRVHOOK_OP_PING, .iters = iters,
+	struct edu_bench b = { .op = EDU_OP_PING, .iters = iters,
 			       .path = path };
 
 	if (ioctl(fd, EDU_IOC_BENCH, &b))
@@ -86,7 +86,7 @@ static double bench_loop(int fd, uint32_t path, uint32_t iters,
 static double bench_ioctls(int fd, uint32_t path, uint32_t count,
 			   uint64_t *refused)
 {
-	struct edu_bench b = { .op = DRVHOOK_OP_PING, .iters = 1,
+	struct edu_bench b = { .op = EDU_OP_PING, .iters = 1,
 			       .path = path };
 	uint64_t t0 = now_ns();
 	uint32_t i;

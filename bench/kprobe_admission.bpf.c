@@ -11,7 +11,7 @@
  * off. So the verdict is only counted (map kp_stats): this measures the
  * cost of the mechanism doing the policy's work, not a working policy.
  */
-#include "admission.h"
+#include "edu/admission.h"
 #include "kprobe.h"
 
 SEC("kprobe/edu_request_hook")

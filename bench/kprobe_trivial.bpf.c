@@ -7,7 +7,7 @@
  */
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 #include "kprobe.h"
 
 SEC("kprobe/edu_request_hook")
@@ -16,6 +16,6 @@ int BPF_KPROBE(kp_trivial, void *hd, __u32 op, __u64 *arg)
 	__u64 v = 0;
 
 	bpf_probe_read_kernel(&v, sizeof(v), arg);
-	kp_count(op == DRVHOOK_OP_FACT && v > 12);
+	kp_count(op == EDU_OP_FACT && v > 12);
 	return 0;
 }

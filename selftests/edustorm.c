@@ -2,7 +2,12 @@
 /*
  * edustress's libbpf half: the storm at full size, and the stub's own
  * refusal of sleepable programs. Linked with the loader's own code
- * (libdrvhook-loader.a: loader/ but main.c).
+ * (libdrvhook-loader.a: loader/ but main.c). Of it: need_privs,
+ * need_device (the device's type: dev_info.dt), dev_policy, dev_free,
+ * resolve_mode, mode_name, pobj_open/bind/prepare/load/close, st_map_set,
+ * st_link_update, st_link_detach, attach_fb_progs, put_links,
+ * attach_error and err_*. The control-plane requests are its own
+ * (fb_req_fill(), edustress.c).
  *
  *   edustress fast-storm DEV PROCS CYCLES [mode struct_ops|fallback]
  *			  [links L] [settle N]
@@ -19,7 +24,9 @@
  *	(test_double's map was set once with st_map_set() after its load),
  *	st_link_detach() + close.
  *	fallback: FB_ATTACH, the fentry links (attach_fb_progs), FB_REPLACE,
- *	put_links(), FB_DETACH. Each object was loaded with a cookie reserved
+ *	put_links(), FB_DETACH, on /dev/drvhook for DEV's type and id (as
+ *	/sys/class/drvhook/DEV says them). Each object was loaded with a
+ *	cookie reserved
  *	by FB_COOKIE, so attach switches the fresh entry to test_basic's
  *	cookie with FB_REPLACE (the loader loads the programs after
  *	FB_ATTACH, with the entry's cookie). Attaching or detaching a fentry
@@ -35,17 +42,18 @@
  *   edustress sleepable DEV
  *	Loads test_sleepable's struct_ops program (struct_ops.s/request)
  *	with libbpf directly, past the loader's check of its sections: the
- *	stub's check_member must refuse it ("attach to unsupported member");
- *	test_double's request program, loaded the same way, must load (the
- *	control; libbpf sets BPF_F_SLEEPABLE from the section name, so the
- *	sleepable one cannot be the control). Then its fentry.s twin on
- *	drvhook_fb_request: the kernel must refuse it ("is not
- *	sleepable"). Prints "sleepable struct_ops=EINVAL by=check_member
+ *	device module's check_member must refuse it ("attach to unsupported
+ *	member request of struct edu_ops"); test_double's request program,
+ *	loaded the same way, must load (the control; libbpf sets
+ *	BPF_F_SLEEPABLE from the section name, so the sleepable one cannot
+ *	be the control). Then its fentry.s twin on edu_fb_request: the
+ *	kernel must refuse it ("is not sleepable"). Prints "sleepable struct_ops=EINVAL by=check_member
  *	control=loaded" (struct_ops=skip before 6.9) and "sleepable
  *	fentry=EINVAL by=kernel". DEV's policies are not touched.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,15 +70,17 @@ struct fs_policy {
 	const char *file;
 	int state;		/* ST_BASIC, ST_DOUBLE */
 	struct policy_obj po;
-	struct bpf_link *links[DRVHOOK_NR_HOOKS];	/* fallback */
+	struct bpf_link *links[DRVHOOK_MAX_HOOKS];	/* fallback */
 	__u32 cookie;		/* fallback: what its programs filter on */
 	char path[256];
 };
 
 struct fs {
 	const char *dev;
+	struct dev_type dt;	/* the loader's view of its type */
+	struct hookdev hd;	/* type, id and hooks, for the requests */
 	enum mode mode;
-	int fd;			/* /dev/DEV, for the hook-core ioctls */
+	int fd;			/* /dev/drvhook, for the hook-core ioctls */
 	struct attach_opts o;
 	struct fs_policy pol[2];	/* test_basic, test_double */
 	struct bpf_link *link;	/* struct_ops */
@@ -82,7 +92,7 @@ static int fb_ioctl(struct fs *f, unsigned int cmd, const char *what,
 {
 	struct drvhook_fb_attach req;
 
-	fill_req(&req, NAME, NULL, 0, hooks, cookie);
+	fb_req_fill(&req, &f->hd, NAME, hooks, cookie);
 	if (ioctl(f->fd, cmd, &req))
 		return attach_error(errno, f->dev, NAME, NULL, what);
 	if (out)
@@ -96,6 +106,7 @@ static int fs_load(struct fs *f, struct fs_policy *p)
 
 	snprintf(p->path, sizeof(p->path), "%s/%s.bpf.o", bpfdir, p->file);
 	err = pobj_open(&p->po, p->path);
+	err = err ?: pobj_bind(&p->po, &f->dt, f->dev);
 	if (err)
 		return err;
 	if (f->mode == MODE_FALLBACK) {
@@ -122,7 +133,7 @@ static int fs_keep_links(struct fs *f, bool keep)
 		if (keep)
 			err = err ?: attach_fb_progs(&f->pol[i].po, f->pol[i].links);
 		else
-			put_links(f->pol[i].links, DRVHOOK_NR_HOOKS, false);
+			put_links(f->pol[i].links, DRVHOOK_MAX_HOOKS, false);
 	}
 	f->kept = keep && !err;
 	return err;
@@ -162,7 +173,7 @@ static int fs_replace(struct fs *f)
 	err = err ?: fb_ioctl(f, DRVHOOK_IOC_FB_REPLACE, "fallback replace",
 			      d->po.hooks, d->cookie, NULL);
 	if (!err && !f->kept)
-		put_links(b->links, DRVHOOK_NR_HOOKS, false);
+		put_links(b->links, DRVHOOK_MAX_HOOKS, false);
 	return err;
 }
 
@@ -178,7 +189,7 @@ static int fs_detach(struct fs *f)
 		return err;
 	}
 	if (!f->kept)
-		put_links(f->pol[1].links, DRVHOOK_NR_HOOKS, false);
+		put_links(f->pol[1].links, DRVHOOK_MAX_HOOKS, false);
 	return fb_ioctl(f, DRVHOOK_IOC_FB_DETACH, "fallback detach", 0, 0, NULL);
 }
 
@@ -192,7 +203,7 @@ static void fs_cleanup(struct fs *f)
 	f->link = NULL;
 	fs_keep_links(f, false);
 	if (f->mode == MODE_FALLBACK) {
-		fill_req(&req, NAME, NULL, 0, 0, 0);
+		fb_req_fill(&req, &f->hd, NAME, 0, 0);
 		ioctl(f->fd, DRVHOOK_IOC_FB_DETACH, &req);
 	}
 }
@@ -230,12 +241,21 @@ int cmd_fast_storm(const char *dev, int procs, long cycles, int argc,
 	err_init_libbpf();
 	f.pol[0] = (struct fs_policy){ .file = "test_basic", .state = ST_BASIC };
 	f.pol[1] = (struct fs_policy){ .file = "test_double", .state = ST_DOUBLE };
-	err = resolve_mode(want, &f.mode);
-	err = err ?: need_privs("fast-storm");
+	err = need_privs("fast-storm");
 	err = err ?: need_device(dev, &d);
+	if (!err)
+		f.dt = d.dt;
+	err = err ?: resolve_mode(&f.dt, want, &f.mode);
 	if (!err && dev_policy(&d, NAME))
 		err = fail(EXIT_NAME, "%s already has a policy '%s'", dev, NAME);
-	err = err ?: open_dev(dev, &f.fd);
+	if (!err && hookdev_read(dev, &f.hd))
+		err = fail(EXIT_NODEV, "cannot read /sys/class/drvhook/%s", dev);
+	if (!err && f.mode == MODE_FALLBACK) {
+		f.fd = open(CTL_DEV, O_RDWR);
+		if (f.fd < 0)
+			err = fail(EXIT_FAIL, "cannot open %s: %s", CTL_DEV,
+				   strerror(errno));
+	}
 	f.o.dev = dev;
 	f.o.name = NAME;
 	f.o.dev_id = d.dev_id;
@@ -327,7 +347,8 @@ int cmd_fast_storm(const char *dev, int procs, long cycles, int argc,
 	storm_finish(s, dev, "faststorm", done, nops, faults, extra);
 	for (i = 0; i < 2; i++)
 		pobj_close(&f.pol[i].po);
-	close(f.fd);
+	if (f.fd >= 0)
+		close(f.fd);
 	return 0;
 }
 
@@ -406,21 +427,24 @@ static const char *err_name(int err)
 
 int cmd_sleepable(const char *dev)
 {
-	static const char member[] =
-		"attach to unsupported member request of struct drvhook_ops";
-	static const char fentry[] = "drvhook_fb_request is not sleepable";
+	char member[96], fentry[64];
 	struct dev_info d = {};
+	struct dev_type dt;
 	enum mode mode;
 	int err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	err_init_libbpf();
 	err = need_privs("sleepable") ?: need_device(dev, &d);
+	dt = d.dt;
 	dev_free(&d);
 	if (err)
 		return err_print(), 1;
-	/* the stub's struct_ops check_member */
-	if (resolve_mode(MODE_STRUCT_OPS, &mode)) {
+	snprintf(member, sizeof(member),
+		 "attach to unsupported member request of struct %s_ops", dt.name);
+	snprintf(fentry, sizeof(fentry), "%s_fb_request is not sleepable", dt.name);
+	/* the device module's struct_ops check_member */
+	if (resolve_mode(&dt, MODE_STRUCT_OPS, &mode)) {
 		printf("# %s\n", err_message());
 		printf("sleepable struct_ops=skip\n");
 	} else {
@@ -437,7 +461,7 @@ int cmd_sleepable(const char *dev)
 	}
 	/* the kernel's own refusal on the fallback hook */
 	err = prog_load("test_sleepable", "sleepy_request__fb");
-	printf("# fentry.s/drvhook_fb_request: %s: %s\n", err_name(err),
+	printf("# fentry.s/%s_fb_request: %s: %s\n", dt.name, err_name(err),
 	       log_line(fentry));
 	printf("sleepable fentry=%s by=%s\n", err_name(err),
 	       strstr(vlog, fentry) ? "kernel" : "other");

@@ -27,15 +27,20 @@
  *   edustress fuzz DEV SEED COUNT
  *	COUNT seeded random ioctls, reads, writes, seeks and mmaps from 4
  *	threads (random and real command numbers and sizes; NULL, unmapped,
- *	kernel, page-straddling and read-only pointers) while a fifth closes
- *	and reopens the files under them. Each outcome is checked against
- *	what the stub must answer; the seed replays the inputs.
+ *	kernel, page-straddling and read-only pointers) on /dev/DEV and the
+ *	core's /dev/drvhook (the fallback control plane, for DEV's type and
+ *	id mostly) while a fifth closes and reopens the files under them.
+ *	Each outcome is checked against what drvhook_edu and the core must
+ *	answer (the core's ioctls on /dev/DEV: ENOTTY); the seed replays the
+ *	inputs.
  *   edustress mangle IN OUT SEED truncate|tail|flip
  *	Writes a hostile copy of the file IN: cut at a seeded length, its
  *	ELF header followed by random bytes, or with 1-8 bytes overwritten.
  *   edustress fb DEV attach|detach|cookie|replace NAME [COOKIE]
- *	One hook-core ioctl on DEV for entry NAME, with COOKIE (default 0:
- *	none), no fentry link: prints "ok" or the error.
+ *	One hook-core ioctl of /dev/drvhook for entry NAME of DEV (its type
+ *	and id), hook request, with COOKIE (default 0: none), no fentry link:
+ *	prints "ok" or the error ("open: <error>" when /dev/drvhook cannot
+ *	be opened).
  *   edustress progload struct_ops|tracing
  *	One BPF_PROG_LOAD of a two-instruction program of that type with a
  *	bogus attach BTF id: prints "EPERM" when the caller lacks the rights
@@ -58,6 +63,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +116,77 @@ static int open_dev(const char *dev)
 		exit(1);
 	}
 	return fd;
+}
+
+/* /sys/class/drvhook/@dev/@attr, its first line; -errno */
+static int attr_read(const char *dev, const char *attr, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/drvhook/%s/%s", dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		err = -EIO;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return err;
+}
+
+int hookdev_read(const char *dev, struct hookdev *h)
+{
+	char buf[DRVHOOK_MAX_HOOKS * HOOK_NAME_MAX + 16], *tok, *save = NULL;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	err = attr_read(dev, "type", buf, sizeof(buf));
+	if (err)
+		return err;
+	snprintf(h->type, sizeof(h->type), "%.*s", (int)sizeof(h->type) - 1, buf);
+	err = attr_read(dev, "dev_id", buf, sizeof(buf));
+	if (err)
+		return err;
+	h->dev_id = strtoul(buf, NULL, 0);
+	err = attr_read(dev, "hooks", buf, sizeof(buf));
+	for (tok = err ? NULL : strtok_r(buf, " ", &save);
+	     tok && h->nr_hooks < DRVHOOK_MAX_HOOKS; tok = strtok_r(NULL, " ", &save))
+		snprintf(h->hooks[h->nr_hooks++], HOOK_NAME_MAX, "%s", tok);
+	return err;
+}
+
+uint32_t hookdev_bit(const struct hookdev *h, const char *hook)
+{
+	int i;
+
+	for (i = 0; i < h->nr_hooks; i++)
+		if (!strcmp(h->hooks[i], hook))
+			return 1U << i;
+	return 0;
+}
+
+void fb_req_fill(struct drvhook_fb_attach *a, const struct hookdev *h,
+		 const char *name, uint32_t hooks, uint32_t cookie)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->type, h->type, sizeof(a->type));
+	a->dev_id = h->dev_id;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->hooks = hooks;
+	a->cookie = cookie;
+}
+
+/* hookdev_read() of @dev or exit, saying why */
+static void need_hookdev(const char *dev, struct hookdev *h)
+{
+	int err = hookdev_read(dev, h);
+
+	if (err) {
+		printf("error reading /sys/class/drvhook/%s: %s\n", dev, strerror(-err));
+		exit(1);
+	}
 }
 
 static int dev_status(const char *dev, struct edu_status *st)
@@ -472,6 +549,9 @@ static int cmd_inflight(const char *dev, int procs, const char *ready,
 #define NTHREADS 4
 static const char *fz_dev;
 static int fz_fds[NFD];
+static int fz_ctl[NFD];		/* /dev/drvhook */
+static int fz_ctl_err;		/* its open's errno (not root): not fuzzed */
+static struct hookdev fz_hd;
 static volatile int fz_stop;
 static long fz_pagesz;
 static char *fz_unmapped, *fz_edge;	/* see fuzz_setup() */
@@ -692,14 +772,29 @@ static void fuzz_one(struct fz_thread *t, long input)
 		allowed |= pc == P_VALID ? OK_ : E_(EFAULT);
 		break;
 	}
-	case 8: case 9: {		/* the hook core's fallback ioctls */
+	case 8: case 9: {		/* the core's fallback ioctls */
 		static const unsigned int cmds[] = {
 			DRVHOOK_IOC_FB_ATTACH, DRVHOOK_IOC_FB_DETACH,
 			DRVHOOK_IOC_FB_COOKIE, DRVHOOK_IOC_FB_REPLACE,
 		};
-		int k = rnd_below(r, 4);
+		int k = rnd_below(r, 4), h;
+		/* 1 in 8 on /dev/DEV, which has none of them */
+		bool ctl = !fz_ctl_err && rnd_below(r, 8);
 		struct drvhook_fb_attach a, *p;
 
+		switch (rnd_below(r, 8)) {
+		case 0:
+			fz_name(a.type, r);
+			break;
+		case 1:
+			a.type[0] = 0;
+			break;
+		default:
+			memcpy(a.type, fz_hd.type, sizeof(a.type));
+			break;
+		}
+		a.dev_id = rnd_below(r, 4) ? fz_hd.dev_id :
+			   rnd_below(r, 2) ? rnd_below(r, DRVHOOK_MAX_DEVS + 2) : rnd(r);
 		fz_name(a.name, r);
 		fz_name(a.anchor, r);
 		if (rnd_below(r, 2))
@@ -708,16 +803,22 @@ static void fuzz_one(struct fz_thread *t, long input)
 		a.hooks = rnd_below(r, 2) ? rnd_below(r, 32) : rnd(r);
 		a.cookie = rnd(r);
 		a.links = rnd_below(r, 2) ? 0 : rnd(r);
-		for (int h = 0; h < DRVHOOK_NR_HOOKS; h++)
+		for (h = 0; h < DRVHOOK_MAX_HOOKS; h++)
 			a.link_fd[h] = (int)(rnd_below(r, 2) ? rnd_below(r, 8) : rnd(r));
 		p = fz_ptr(t, pc, &a, sizeof(a));
-		snprintf(what, sizeof(what), "FB_%s ptr %s",
+		snprintf(what, sizeof(what), "FB_%s on %s ptr %s",
 			 (const char *[]){ "ATTACH", "DETACH", "COOKIE", "REPLACE" }[k],
-			 ptr_names[pc]);
-		err = ioctl(fd, cmds[k], p) ? errno : 0;
+			 ctl ? CTL_DEV : fz_dev, ptr_names[pc]);
+		if (!ctl) {
+			err = ioctl(fd, cmds[k], p) ? errno : 0;
+			allowed |= E_(ENOTTY);
+			break;
+		}
+		err = ioctl(fz_ctl[rnd_below(r, NFD)], cmds[k], p) ? errno : 0;
 		if (pc == P_VALID || pc == P_RO)
 			allowed |= OK_ | E_(EINVAL) | E_(ENOENT) | E_(EEXIST) | E_(EBUSY) |
 				   E_(ENOSPC) |	/* 15 policies per device */
+				   E_(ENODEV) |	/* no such type, or id */
 				   E_(EBADF);	/* link_fd: not an open fd */
 		if (pc != P_VALID)
 			allowed |= E_(EFAULT);	/* RO: the copy back faults */
@@ -726,6 +827,7 @@ static void fuzz_one(struct fz_thread *t, long input)
 		break;
 	}
 	case 10: {			/* random command numbers */
+		bool ctl = !fz_ctl_err && rnd_below(r, 2);
 		unsigned int cmd, type;
 
 		do {
@@ -733,19 +835,27 @@ static void fuzz_one(struct fz_thread *t, long input)
 			      _IOC(rnd_below(r, 4), rnd_below(r, 2) ? 'E' : 'H',
 				   rnd_below(r, 16), rnd_below(r, 64));
 			type = _IOC_TYPE(cmd);
-		} while (cmd == EDU_IOC_PING || cmd == EDU_IOC_FACT ||
-			 cmd == EDU_IOC_DMA_TO || cmd == EDU_IOC_DMA_FROM ||
-			 cmd == EDU_IOC_STATUS || cmd == DRVHOOK_IOC_FB_ATTACH ||
-			 cmd == DRVHOOK_IOC_FB_DETACH || cmd == DRVHOOK_IOC_FB_COOKIE ||
-			 cmd == DRVHOOK_IOC_FB_REPLACE ||
+		} while ((!ctl && (cmd == EDU_IOC_PING || cmd == EDU_IOC_FACT ||
+				   cmd == EDU_IOC_DMA_TO || cmd == EDU_IOC_DMA_FROM ||
+				   cmd == EDU_IOC_STATUS)) ||
+			 (ctl && (cmd == DRVHOOK_IOC_FB_ATTACH ||
+				  cmd == DRVHOOK_IOC_FB_DETACH ||
+				  cmd == DRVHOOK_IOC_FB_COOKIE ||
+				  cmd == DRVHOOK_IOC_FB_REPLACE)) ||
 			 /* the VFS answers these itself, for any file */
 			 type == 0 || type == 'T' || type == 'X' || type == 'f' ||
 			 type == 0x94 || type == 0x15);
-		snprintf(what, sizeof(what), "ioctl %#x ptr %s", cmd, ptr_names[pc]);
-		err = ioctl(fd, cmd, fz_ptr(t, pc, NULL, 64)) ? errno : 0;
+		snprintf(what, sizeof(what), "ioctl %#x on %s ptr %s", cmd,
+			 ctl ? CTL_DEV : fz_dev, ptr_names[pc]);
+		err = ioctl(ctl ? fz_ctl[rnd_below(r, NFD)] : fd, cmd,
+			    fz_ptr(t, pc, NULL, 64)) ? errno : 0;
 		allowed |= E_(ENOTTY);
-		if (type == 'H')	/* the hook core copies its struct in first */
-			allowed |= getuid() ? E_(EPERM) : E_(EFAULT);
+		/*
+		 * The core takes any 'H' command through its checks first:
+		 * rights, the copy in, the type and device named.
+		 */
+		if (ctl && type == 'H')
+			allowed |= getuid() ? E_(EPERM) : E_(EFAULT) | E_(ENODEV);
 		break;
 	}
 	case 11: case 12: case 13: {	/* pread / pwrite / read / write */
@@ -850,18 +960,21 @@ static void *closer_thread(void *arg)
 	uint64_t rng = *(uint64_t *)arg;
 	long *closes = arg;
 	char path[64];
-	int k, fd;
+	int k, fd, *fds;
+	bool ctl;
 
 	snprintf(path, sizeof(path), "/dev/%s", fz_dev);
 	*closes = 0;
 	while (!fz_stop) {
+		ctl = !fz_ctl_err && rnd_below(&rng, 2);
+		fds = ctl ? fz_ctl : fz_fds;
 		k = rnd_below(&rng, NFD);
-		fd = fz_fds[k];
+		fd = fds[k];
 		close(fd);
 		/* lowest free descriptor: usually the same number again */
-		fz_fds[k] = open(path, O_RDWR);
-		if (fz_fds[k] < 0)
-			fz_fds[k] = fd;
+		fds[k] = open(ctl ? CTL_DEV : path, O_RDWR);
+		if (fds[k] < 0)
+			fds[k] = fd;
 		(*closes)++;
 		usleep(200 + rnd_below(&rng, 2000));
 	}
@@ -885,18 +998,31 @@ static void fuzz_setup(void)
 	mprotect(m + 2 * fz_pagesz, fz_pagesz, PROT_NONE);
 }
 
+/* Opens /dev/drvhook, or exits saying why. */
+static int open_ctl(void)
+{
+	int fd = open(CTL_DEV, O_RDWR);
+
+	if (fd < 0) {
+		printf("error opening %s: %s\n", CTL_DEV, strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
 static int detach_fz_entries(const char *dev)
 {
-	char path[128], line[512];
+	char path[128], line[512], name[DRVHOOK_NAME_LEN];
 	struct drvhook_fb_attach a;
-	int n = 0, fd = open_dev(dev);
+	int n = 0, fd = open_ctl();
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/class/drvhook/%s/policies", dev);
 	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f)) {
-		memset(&a, 0, sizeof(a));
-		sscanf(line, "%15s", a.name);
+		if (sscanf(line, "%15s", name) != 1)
+			continue;
+		fb_req_fill(&a, &fz_hd, name, 0, 0);
 		if (!ioctl(fd, DRVHOOK_IOC_FB_DETACH, &a))
 			n++;
 	}
@@ -921,9 +1047,20 @@ static int cmd_fuzz(const char *dev, uint64_t seed, long count)
 	       dev, (unsigned long long)seed, count, dev,
 	       (unsigned long long)seed, count);
 	fz_dev = dev;
+	need_hookdev(dev, &fz_hd);
 	fuzz_setup();
 	for (i = 0; i < NFD; i++)
 		fz_fds[i] = open_dev(dev);
+	for (i = 0; i < NFD && !fz_ctl_err; i++) {
+		fz_ctl[i] = open(CTL_DEV, O_RDWR);
+		if (fz_ctl[i] < 0 && !getuid())
+			return printf("error opening %s: %s\n", CTL_DEV, strerror(errno)), 1;
+		if (fz_ctl[i] < 0)
+			fz_ctl_err = errno;
+	}
+	if (fz_ctl_err)
+		printf("# %s: not open to uid %d (%s): its ioctls go to /dev/%s only (ENOTTY there)\n",
+		       CTL_DEV, getuid(), strerror(fz_ctl_err), dev);
 	if (dev_status(dev, &st0))
 		return printf("error status: %s\n", strerror(errno)), 1;
 	for (i = 0; i < NTHREADS; i++) {
@@ -948,8 +1085,11 @@ static int cmd_fuzz(const char *dev, uint64_t seed, long count)
 	}
 	fz_stop = 1;
 	pthread_join(closer, NULL);
-	for (i = 0; i < NFD; i++)
+	for (i = 0; i < NFD; i++) {
 		close(fz_fds[i]);
+		if (!fz_ctl_err)
+			close(fz_ctl[i]);
+	}
 	leftover = getuid() ? 0 : detach_fz_entries(dev);
 	if (dev_status(dev, &st1))
 		return printf("error status: %s\n", strerror(errno)), 1;
@@ -1008,15 +1148,21 @@ static int cmd_fb(const char *dev, const char *op, const char *name,
 		DRVHOOK_IOC_FB_ATTACH, DRVHOOK_IOC_FB_DETACH,
 		DRVHOOK_IOC_FB_COOKIE, DRVHOOK_IOC_FB_REPLACE,
 	};
-	struct drvhook_fb_attach a = { .hooks = 1U << DRVHOOK_REQUEST, .cookie = cookie };
-	int k, fd = open_dev(dev);
+	struct drvhook_fb_attach a;
+	struct hookdev hd;
+	int k, fd;
 
 	for (k = 0; k < 4 && strcmp(op, ops[k]); k++)
 		;
 	if (k == 4)
 		return 2;
-	strncpy(a.name, name, DRVHOOK_NAME_LEN - 1);
-	if (ioctl(fd, cmds[k], &a))
+	need_hookdev(dev, &hd);
+	fb_req_fill(&a, &hd, name, hookdev_bit(&hd, "request"), cookie);
+	fd = open(CTL_DEV, O_RDWR);
+	if (fd < 0)
+		printf("open: %s\n", errno == EACCES ? "EACCES" :
+		       errno == EPERM ? "EPERM" : strerror(errno));
+	else if (ioctl(fd, cmds[k], &a))
 		printf("%s\n", errno == EPERM ? "EPERM" : strerror(errno));
 	else
 		printf("ok\n");

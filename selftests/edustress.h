@@ -7,7 +7,26 @@
 #define EDUSTRESS_H
 
 #include <stdint.h>
-#include "drvhook.h"
+#include "drvhook/edu.h"
+
+#define CTL_DEV		"/dev/drvhook"	/* the core's fallback control plane */
+#define HOOK_NAME_MAX	32
+
+/* A drvhook device, as /sys/class/drvhook/DEV/ shows it. */
+struct hookdev {
+	char type[DRVHOOK_NAME_LEN];	/* "edu" */
+	uint32_t dev_id;
+	int nr_hooks;			/* hook index = bit in the masks */
+	char hooks[DRVHOOK_MAX_HOOKS][HOOK_NAME_MAX];
+};
+
+/* edustress.c: the device's type, id and hooks; -errno. */
+int hookdev_read(const char *dev, struct hookdev *h);
+/* 1 << the index of @hook on @h, 0 if it has no such hook */
+uint32_t hookdev_bit(const struct hookdev *h, const char *hook);
+/* A request on /dev/drvhook for entry @name of device @h. */
+void fb_req_fill(struct drvhook_fb_attach *a, const struct hookdev *h,
+		 const char *name, uint32_t hooks, uint32_t cookie);
 
 /* the policy in force: a FACT n request answers ... */
 enum {

@@ -59,7 +59,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "drvhook.h"
+#include "drvhook/edu.h"
 #include "eduunbind.h"
 
 const char *errname(int e)

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "drvhook.h"
+#include "drvhook/edu.h"
 #include "eduunbind.h"
 
 #define DRV "/sys/bus/pci/drivers/drvhook_edu/"

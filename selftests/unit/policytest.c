@@ -7,10 +7,11 @@
  * is loaded on the host kernel and its hook bodies are run through
  * BPF_PROG_TEST_RUN with contexts made here: the policies' real BPF code,
  * their settings set the way the loader sets them (loader/vars.c), their
- * CO-RE reads of the host kernel's task, cred and cgroup structs. The
- * stub is not involved (the guest tests cover it). And the context writes
- * of the real objects (build/bpf/) against the stub's contract, the
- * loader's check (loader/vars.c) with a stand-in for the stub's BTF.
+ * CO-RE reads of the host kernel's task, cred and cgroup structs. No
+ * drvhook module is involved (the guest tests cover them). And the
+ * context writes of the real objects (build/bpf/) against drvhook_edu's
+ * contract, the loader's check (loader/vars.c) with a stand-in for the
+ * module's BTF and its type line (/sys/class/drvhook/types).
  * TAP on stdout.
  *
  *	policytest [DIR]	DIR: the host build (default build/bpf-host)
@@ -29,6 +30,10 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
+#include "drvhook/edu.h"
+
+/* the module of device type edu, whose BTF has its kfuncs */
+#define EDU_MODULE	"drvhook_edu"
 
 static const char *dir = "build/bpf-host";
 static int tests, failed;
@@ -72,6 +77,23 @@ void fail_detail(const char *line)
 int err_code(void)
 {
 	return EXIT_FAIL;
+}
+
+/* loader/vars.c reads the kernel's BTF through these (loader/types.c) */
+struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+
+	if (!btf)
+		btf = btf__load_vmlinux_btf();
+	return btf;
+}
+
+/* The host runs no drvhook module: its optional kfuncs are vmlinux's. */
+struct btf *module_btf(const char *module)
+{
+	(void)module;
+	return NULL;
 }
 
 static void ok(bool cond, const char *fmt, ...)
@@ -128,7 +150,7 @@ static struct bpf_object *load(const char *name, const char *const *sets,
 	for (; sets && *sets; sets++)
 		if (pobj_set_var(obj, path, *sets))
 			goto err;
-	if (kf == KFUNCS_KERNEL && pobj_set_kfunc_flags(obj))
+	if (kf == KFUNCS_KERNEL && pobj_set_kfunc_flags(obj, EDU_MODULE))
 		goto err;
 	if (bpf_object__load(obj)) {
 		printf("# cannot load %s: %s\n", path, strerror(errno));
@@ -197,7 +219,7 @@ out:
 static void t_fact_guard(void)
 {
 	struct bpf_object *obj = load("fact_guard", NULL, KFUNCS_KERNEL);
-	struct drvhook_request r = { .op = DRVHOOK_OP_FACT, .arg = 12 };
+	struct edu_request_ctx r = { .op = EDU_OP_FACT, .arg = 12 };
 
 	ok(obj, "fact_guard: loads on the host kernel");
 	if (!obj)
@@ -206,7 +228,7 @@ static void t_fact_guard(void)
 	r.arg = 13;
 	expect_eq("fact_guard: fact 13 refused with -ERANGE", -ERANGE,
 		  run(obj, "fact_guard_request__test", &r, sizeof(r)));
-	r.op = DRVHOOK_OP_PING;
+	r.op = EDU_OP_PING;
 	r.arg = 1000;
 	expect_eq("fact_guard: a ping passes whatever its value", 0,
 		  run(obj, "fact_guard_request__test", &r, sizeof(r)));
@@ -330,7 +352,7 @@ static bool host_has_func(const char *name)
 static int adm_run(const char *const *sets, enum kfuncs kf, struct adm_seen *s)
 {
 	struct bpf_object *obj = load("admission", sets, kf);
-	struct drvhook_request r = { .op = DRVHOOK_OP_PING, .uid = 4242 };
+	struct edu_request_ctx r = { .op = EDU_OP_PING, .uid = 4242 };
 	int v;
 
 	if (!obj)
@@ -377,7 +399,7 @@ static void t_admission(void)
 
 	obj = load("admission", NULL, KFUNCS_KERNEL);
 	if (obj) {
-		struct drvhook_request r = { .op = DRVHOOK_OP_PING };
+		struct edu_request_ctx r = { .op = EDU_OP_PING };
 
 		bpf_map__update_elem(bpf_object__find_map_by_name(obj, "adm_cg_deny"),
 				     &cgid, sizeof(cgid), &(__u32){ 1 }, sizeof(__u32), 0);
@@ -423,7 +445,7 @@ static void t_ratelimit(void)
 {
 	struct bpf_object *obj = load("ratelimit", (const char *[]){ "burst=3", "rate=1", NULL },
 				      KFUNCS_KERNEL);
-	struct drvhook_request r = { .op = DRVHOOK_OP_PING, .pid = 100 };
+	struct edu_request_ctx r = { .op = EDU_OP_PING, .pid = 100 };
 	int i, okc = 0, again = 0, v;
 
 	ok(obj, "ratelimit: loads with set burst=3 rate=1");
@@ -453,7 +475,7 @@ struct cksum { __u64 sum, xor; __u32 len, count; };
 static void t_checksum(void)
 {
 	struct bpf_object *obj = load("checksum", NULL, KFUNCS_KERNEL);
-	struct drvhook_complete c = { .dev.id = 3, .op = DRVHOOK_OP_DMA_FROM_DEV };
+	struct edu_complete_ctx c = { .dev.id = 3, .op = EDU_OP_DMA_FROM_DEV };
 	__u64 words[3] = { 0x0102030405060708ULL, 0x1111111111111111ULL, 0xffeeULL };
 	struct cksum ck = {};
 	__u32 len = 18;		/* two words and 2 bytes of the third */
@@ -473,9 +495,9 @@ static void t_checksum(void)
 		  (long long)ck.xor);
 	expect_eq("checksum: length seen", 18, ck.len);
 	expect_eq("checksum: counted once", 1, ck.count);
-	c.op = DRVHOOK_OP_DMA_TO_DEV;
+	c.op = EDU_OP_DMA_TO_DEV;
 	run(obj, "checksum_complete__test", &c, sizeof(c));
-	c.op = DRVHOOK_OP_DMA_FROM_DEV;
+	c.op = EDU_OP_DMA_FROM_DEV;
 	c.status = -EIO;
 	run(obj, "checksum_complete__test", &c, sizeof(c));
 	lookup(obj, "cksum_last", 3, &ck, sizeof(ck));
@@ -493,7 +515,7 @@ static void t_irq_coalesce(void)
 				      (const char *[]){ "thread_irqs=2", "thread_inflight=1",
 							"window_ns=1000000000000", NULL },
 				      KFUNCS_KERNEL);
-	struct drvhook_irq q = { .dev.id = 1 };
+	struct edu_irq_ctx q = { .dev.id = 1 };
 	struct irqc_stats st = {};
 	int v[3], i;
 
@@ -502,14 +524,14 @@ static void t_irq_coalesce(void)
 		return;
 	for (i = 0; i < 3; i++)
 		v[i] = run(obj, "irq_coalesce_irq__test", &q, sizeof(q));
-	ok(v[0] == DRVHOOK_IRQ_WAKE && v[1] == DRVHOOK_IRQ_WAKE && v[2] == DRVHOOK_IRQ_THREAD,
+	ok(v[0] == EDU_IRQ_WAKE && v[1] == EDU_IRQ_WAKE && v[2] == EDU_IRQ_THREAD,
 	   "irq_coalesce: 2 interrupts in a window woken, the 3rd threaded");
 	lookup(obj, "irqc_stats", 1, &st, sizeof(st));
 	expect_eq("irq_coalesce: stats count 2 wake", 2, st.wake);
 	expect_eq("irq_coalesce: stats count 1 thread", 1, st.thread);
 	q.dev.id = 2;
 	q.inflight = 5;
-	expect_eq("irq_coalesce: many requests in flight: threaded at once", DRVHOOK_IRQ_THREAD,
+	expect_eq("irq_coalesce: many requests in flight: threaded at once", EDU_IRQ_THREAD,
 		  run(obj, "irq_coalesce_irq__test", &q, sizeof(q)));
 	bpf_object__close(obj);
 
@@ -517,7 +539,7 @@ static void t_irq_coalesce(void)
 		   KFUNCS_KERNEL);
 	q.inflight = 0;
 	for (i = 0, v[0] = 0; obj && i < 5; i++)
-		v[0] += run(obj, "irq_coalesce_irq__test", &q, sizeof(q)) == DRVHOOK_IRQ_WAKE;
+		v[0] += run(obj, "irq_coalesce_irq__test", &q, sizeof(q)) == EDU_IRQ_WAKE;
 	expect_eq("irq_coalesce: a new window each time: always woken", 5, v[0]);
 	bpf_object__close(obj);
 }
@@ -526,11 +548,11 @@ static void t_quirks(void)
 {
 	struct bpf_object *obj = load("quirks", NULL, KFUNCS_KERNEL);
 	static const struct { __u32 ident, rev, in, want; const char *what; } cases[] = {
-		{ 0x010000ed, 7, 0, DRVHOOK_QUIRK_POLL, "ident 0x010000ed, any revision: POLL" },
-		{ 0x000000ed, 0, 0, DRVHOOK_QUIRK_NO_MSI, "ident 0x..0000ed revision 0: NO_MSI" },
+		{ 0x010000ed, 7, 0, EDU_QUIRK_POLL, "ident 0x010000ed, any revision: POLL" },
+		{ 0x000000ed, 0, 0, EDU_QUIRK_NO_MSI, "ident 0x..0000ed revision 0: NO_MSI" },
 		{ 0x000000ed, 1, 0, 0, "ident 0x..0000ed revision 1: none" },
 		{ 0x020000ed, 0, 0, 0, "ident 0x020000ed: none" },
-		{ 0x010000ed, 0, DRVHOOK_QUIRK_NO_MSI, DRVHOOK_QUIRK_NO_MSI | DRVHOOK_QUIRK_POLL,
+		{ 0x010000ed, 0, EDU_QUIRK_NO_MSI, EDU_QUIRK_NO_MSI | EDU_QUIRK_POLL,
 		  "quirks already set are kept" },
 	};
 	unsigned int i;
@@ -539,7 +561,7 @@ static void t_quirks(void)
 	if (!obj)
 		return;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct drvhook_probe p = { .dev = { .hw_ident = cases[i].ident,
+		struct edu_probe_ctx p = { .dev = { .hw_ident = cases[i].ident,
 						    .revision = cases[i].rev },
 					   .quirks = cases[i].in };
 		int v = run(obj, "quirks_probe__test", &p, sizeof(p));
@@ -554,17 +576,17 @@ static void t_quirks(void)
 }
 
 /*
- * A stand-in for the stub's module BTF: its hooks' fallback attach points
- * and the setter kfuncs of the fields their contracts let policies write
- * (kmod/hook_fields.h), or no setter at all (an older stub).
+ * A stand-in for drvhook_edu's module BTF: its hooks' fallback attach
+ * points and the setter kfuncs of the fields their contracts let policies
+ * write (its hook list, kmod/edu/), or no setter at all (an older module).
  */
 static struct btf *fake_stub(bool setters)
 {
 	static const char *const funcs[] = {
-		"drvhook_fb_probe", "drvhook_fb_request", "drvhook_fb_irq",
-		"drvhook_fb_complete", "drvhook_fb_verdict",
-		"drvhook_set_probe_quirks", "drvhook_set_request_arg",
-		"drvhook_set_complete_result",
+		"edu_fb_probe", "edu_fb_request", "edu_fb_irq",
+		"edu_fb_complete",
+		"edu_set_probe_quirks", "edu_set_request_arg",
+		"edu_set_complete_result",
 	};
 	struct btf *b = btf__new_empty();
 	int i32, u64, proto;
@@ -577,12 +599,15 @@ static struct btf *fake_stub(bool setters)
 	proto = btf__add_func_proto(b, i32);
 	btf__add_func_param(b, "val", u64);
 	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
-		if (setters || strncmp(funcs[i], "drvhook_set_", 12))
+		if (setters || strncmp(funcs[i], "edu_set_", 8))
 			btf__add_func(b, funcs[i], BTF_FUNC_STATIC, proto);
 	return b;
 }
 
-/* The drvhook_set_* externs of object @path (its BTF as compiled), in @buf. */
+/*
+ * The setter externs of object @path (its BTF as compiled), in @buf: any
+ * extern FUNC named *_set_* (edu_set_*, or another type's by mistake).
+ */
 static const char *setter_externs(const char *path, char *buf, size_t len)
 {
 	struct btf *btf = btf__parse_elf(path, NULL);
@@ -596,7 +621,7 @@ static const char *setter_externs(const char *path, char *buf, size_t len)
 		t = btf__type_by_id(btf, id);
 		name = btf__name_by_offset(btf, t->name_off);
 		if (btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN &&
-		    !strncmp(name, "drvhook_set_", 12) && used < len)
+		    strstr(name, "_set_") && used < len)
 			used += snprintf(buf + used, len - used, "%s%s", used ? " " : "", name);
 	}
 	btf__free(btf);
@@ -604,7 +629,7 @@ static const char *setter_externs(const char *path, char *buf, size_t len)
 }
 
 /*
- * Context writes against the stub's contract (loader/vars.c,
+ * Context writes against drvhook_edu's contract (loader/vars.c,
  * pobj_check_writes()), on the real objects (build/bpf/, next to the host
  * build): each drvhook_write() of a fentry twin references the setter of
  * its hook and field only, the shipped policies stay within the contract,
@@ -612,12 +637,17 @@ static const char *setter_externs(const char *path, char *buf, size_t len)
  */
 static void t_contract(void)
 {
+	/* its line of /sys/class/drvhook/types */
+	static const struct dev_type edu = {
+		.name = "edu", .module = EDU_MODULE, .nr_hooks = 4,
+		.hooks = { "probe", "request", "irq", "complete" },
+	};
 	static const struct { const char *obj, *setters; } uses[] = {
-		{ "test_basic", "drvhook_set_request_arg drvhook_set_complete_result" },
-		{ "test_double", "drvhook_set_request_arg" },
-		{ "quirks", "drvhook_set_probe_quirks" },
+		{ "test_basic", "edu_set_request_arg edu_set_complete_result" },
+		{ "test_double", "edu_set_request_arg" },
+		{ "quirks", "edu_set_probe_quirks" },
 		{ "fact_guard", "" },
-		{ "test_badwrite", "drvhook_set_request_op" },
+		{ "test_badwrite", "edu_set_request_op" },
 	};
 	static const char *const within[] = {
 		"admission", "checksum", "fact_guard", "irq_coalesce", "quirks",
@@ -641,18 +671,18 @@ static void t_contract(void)
 	for (i = 0; i < sizeof(within) / sizeof(within[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s.bpf.o", objdir, within[i]);
 		snprintf(buf, sizeof(buf), "contract: %s writes within it", within[i]);
-		expect_eq(buf, 0, pobj_check_writes(path, stub));
+		expect_eq(buf, 0, pobj_check_writes(path, stub, &edu));
 	}
 	snprintf(path, sizeof(path), "%s/test_badwrite.bpf.o", objdir);
 	last_fail[0] = '\0';
-	r = pobj_check_writes(path, stub);
+	r = pobj_check_writes(path, stub, &edu);
 	expect_eq("contract: test_badwrite refused as a verifier-class error (exit 6)",
 		  EXIT_VERIFIER, r);
-	ok(strstr(last_fail, "writes drvhook_request.op: outside the request hook's contract (writable: arg)"),
-	   "contract: the refusal names drvhook_request.op and what request may write");
+	ok(strstr(last_fail, "edu_request_ctx.op") && strstr(last_fail, "(writable: arg)"),
+	   "contract: the refusal names edu_request_ctx.op and what request may write");
 	snprintf(path, sizeof(path), "%s/test_basic.bpf.o", objdir);
-	expect_eq("contract: test_basic against a stub without setters: exit 5 (feature)",
-		  EXIT_FEATURE, pobj_check_writes(path, old));
+	expect_eq("contract: test_basic against a module without setters: exit 5 (feature)",
+		  EXIT_FEATURE, pobj_check_writes(path, old, &edu));
 	btf__free(stub);
 	btf__free(old);
 }

@@ -35,13 +35,13 @@
  */
 #include "admission.h"
 
-DRVHOOK_REQUEST(admission_request, req)
+EDU_REQUEST(admission_request, req)
 {
 	return admission_decide(req->uid);
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops admission = {
+struct edu_ops admission = {
 	.request = (void *)admission_request,
 	.name = "admission",
 };

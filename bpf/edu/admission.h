@@ -8,7 +8,7 @@
 #define __ADMISSION_H
 
 #include <linux/bpf.h>
-#include "drvhook.bpf.h"
+#include "edu.bpf.h"
 
 const volatile __u32 allowed_uid = 0;
 const volatile __u64 deny_subtree = 0;

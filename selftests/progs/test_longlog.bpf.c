@@ -6,9 +6,9 @@
  * 10 lines the loader prints without -d (t_loader checks that -d prints
  * all of it).
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(longlog_request, req)
+EDU_REQUEST(longlog_request, req)
 {
 	volatile __u64 *p = (volatile __u64 *)req;
 	__u64 x = req->arg;
@@ -24,7 +24,7 @@ DRVHOOK_REQUEST(longlog_request, req)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_longlog = {
+struct edu_ops test_longlog = {
 	.request = (void *)longlog_request,
 	.name = "test_longlog",
 };

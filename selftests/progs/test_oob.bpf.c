@@ -3,9 +3,9 @@
  * Hostile test policy: reads past the end of its context struct (a kernel
  * stack object). The verifier must refuse it in both modes.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(oob_request, req)
+EDU_REQUEST(oob_request, req)
 {
 	volatile __u64 *p = (volatile __u64 *)req;
 
@@ -13,7 +13,7 @@ DRVHOOK_REQUEST(oob_request, req)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_oob = {
+struct edu_ops test_oob = {
 	.request = (void *)oob_request,
 	.name = "test_oob",
 };

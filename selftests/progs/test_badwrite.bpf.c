@@ -2,18 +2,18 @@
 /*
  * Hostile test policy: drvhook_write()s req->op, which the request hook's
  * contract keeps read-only. Its fentry twin needs the setter kfunc
- * drvhook_set_request_op(), which the stub does not have: the loader
+ * edu_set_request_op(), which drvhook_edu does not have: the loader
  * refuses the policy before load, in both modes, naming the field.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(badwrite_request, req)
+EDU_REQUEST(badwrite_request, req)
 {
-	drvhook_write(req, op, DRVHOOK_OP_PING);
+	drvhook_write(req, op, EDU_OP_PING);
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_badwrite = {
+struct edu_ops test_badwrite = {
 	.request = (void *)badwrite_request,
 };

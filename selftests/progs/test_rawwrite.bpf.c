@@ -7,23 +7,23 @@
  * (the verifier), naming the field; in fallback mode the verifier refuses
  * any store through an fentry argument.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
 SEC("struct_ops/request")
-int BPF_PROG(rawwrite_request, struct drvhook_request *req)
+int BPF_PROG(rawwrite_request, struct edu_request_ctx *req)
 {
-	req->op = DRVHOOK_OP_PING;
+	req->op = EDU_OP_PING;
 	return 0;
 }
 
-SEC("fentry/drvhook_fb_request")
-int BPF_PROG(rawwrite_request__fb, struct drvhook_request *req)
+SEC("fentry/edu_fb_request")
+int BPF_PROG(rawwrite_request__fb, struct edu_request_ctx *req)
 {
-	req->op = DRVHOOK_OP_PING;
+	req->op = EDU_OP_PING;
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_rawwrite = {
+struct edu_ops test_rawwrite = {
 	.request = (void *)rawwrite_request,
 };

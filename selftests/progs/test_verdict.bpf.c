@@ -5,25 +5,25 @@
  * irq 9 (neither WAKE nor THREAD). The stub clamps each to the hook's
  * default and counts it: requests complete as if no policy were there.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(verdict_request, req)
+EDU_REQUEST(verdict_request, req)
 {
 	return 4242;
 }
 
-DRVHOOK_IRQ(verdict_irq, irq)
+EDU_IRQ(verdict_irq, irq)
 {
 	return 9;
 }
 
-DRVHOOK_COMPLETE(verdict_complete, cpl)
+EDU_COMPLETE(verdict_complete, cpl)
 {
 	return -70000;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_verdict = {
+struct edu_ops test_verdict = {
 	.request = (void *)verdict_request,
 	.irq = (void *)verdict_irq,
 	.complete = (void *)verdict_complete,

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Test policy: FACT n is rewritten to 2n, to show the run order. */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(double_request, req)
+EDU_REQUEST(double_request, req)
 {
-	if (req->op == DRVHOOK_OP_FACT)
+	if (req->op == EDU_OP_FACT)
 		drvhook_write(req, arg, req->arg * 2);
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_double = {
+struct edu_ops test_double = {
 	.request = (void *)double_request,
 	.name = "test_double",
 };

@@ -17,7 +17,7 @@
  * Defaults: burst 10, rate 1/s.
  */
 #include <linux/bpf.h>
-#include "drvhook.bpf.h"
+#include "edu.bpf.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -31,7 +31,7 @@ struct {
 	__type(value, __u64);		/* tat, ns */
 } rl_tat SEC(".maps");
 
-DRVHOOK_REQUEST(ratelimit_request, req)
+EDU_REQUEST(ratelimit_request, req)
 {
 	__u64 now = bpf_ktime_get_ns(), interval, tau, tat, *p;
 	__u32 tgid = req->pid;
@@ -51,7 +51,7 @@ DRVHOOK_REQUEST(ratelimit_request, req)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops ratelimit = {
+struct edu_ops ratelimit = {
 	.request = (void *)ratelimit_request,
 	.name = "ratelimit",
 };

@@ -2,11 +2,11 @@
 /*
  * irq_coalesce: under interrupt load, move completions out of the hard
  * IRQ handler into the IRQ thread. The irq hook answers
- * DRVHOOK_IRQ_THREAD when, on this device,
+ * EDU_IRQ_THREAD when, on this device,
  *   - more than 'thread_inflight' requests are in flight, or
  *   - more than 'thread_irqs' interrupts came within the current window
  *     of 'window_ns' (a fixed window per device, restarted when it ends),
- * and DRVHOOK_IRQ_WAKE otherwise. Either way the request completes: the
+ * and EDU_IRQ_WAKE otherwise. Either way the request completes: the
  * thread completes it too, only later and preemptibly.
  *
  * (The edu part serialises requests on its hardware, so 'inflight' is 1
@@ -17,7 +17,7 @@
  * above 1 request in flight.
  */
 #include <linux/bpf.h>
-#include "drvhook.bpf.h"
+#include "edu.bpf.h"
 
 const volatile __u64 window_ns = 1000000000ULL;
 const volatile __u32 thread_irqs = 4;
@@ -37,7 +37,7 @@ struct {
 	__type(value, struct irqc_stats);
 } irqc_stats SEC(".maps");
 
-DRVHOOK_IRQ(irq_coalesce_irq, irq)
+EDU_IRQ(irq_coalesce_irq, irq)
 {
 	__u64 now = bpf_ktime_get_ns(), n;
 	__u32 id = irq->dev.id;
@@ -45,7 +45,7 @@ DRVHOOK_IRQ(irq_coalesce_irq, irq)
 
 	s = bpf_map_lookup_elem(&irqc_stats, &id);
 	if (!s)
-		return DRVHOOK_IRQ_WAKE;
+		return EDU_IRQ_WAKE;
 	/* one device's interrupts are not concurrent: no lock needed */
 	if (now - s->window_start >= window_ns) {
 		s->window_start = now;
@@ -54,14 +54,14 @@ DRVHOOK_IRQ(irq_coalesce_irq, irq)
 	n = ++s->window_irqs;
 	if (n > thread_irqs || irq->inflight > thread_inflight) {
 		__sync_fetch_and_add(&s->thread, 1);
-		return DRVHOOK_IRQ_THREAD;
+		return EDU_IRQ_THREAD;
 	}
 	__sync_fetch_and_add(&s->wake, 1);
-	return DRVHOOK_IRQ_WAKE;
+	return EDU_IRQ_WAKE;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops irq_coalesce = {
+struct edu_ops irq_coalesce = {
 	.irq = (void *)irq_coalesce_irq,
 	.name = "irq_coalesce",
 };

@@ -12,7 +12,7 @@
  * (edutest dmasum).
  */
 #include <linux/bpf.h>
-#include "drvhook.bpf.h"
+#include "edu.bpf.h"
 
 struct cksum {
 	__u64 sum;
@@ -28,13 +28,13 @@ struct {
 	__type(value, struct cksum);
 } cksum_last SEC(".maps");
 
-DRVHOOK_COMPLETE(checksum_complete, cpl)
+EDU_COMPLETE(checksum_complete, cpl)
 {
 	__u64 sum = 0, xor = 0, w;
 	__u32 i, len, id = cpl->dev.id;
 	struct cksum *c;
 
-	if (cpl->op != DRVHOOK_OP_DMA_FROM_DEV || cpl->status)
+	if (cpl->op != EDU_OP_DMA_FROM_DEV || cpl->status)
 		return 0;
 	len = drvhook_data_len();
 	for (i = 0; i < EDU_DMA_SIZE / 8; i++) {	/* bounded: 512 words */
@@ -55,7 +55,7 @@ DRVHOOK_COMPLETE(checksum_complete, cpl)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops checksum = {
+struct edu_ops checksum = {
 	.complete = (void *)checksum_complete,
 	.name = "checksum",
 };

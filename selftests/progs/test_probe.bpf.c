@@ -5,11 +5,11 @@
  * take it) and it stays unbound. Which revision: `set refuse_revision=N`
  * (default: none).
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
 const volatile __u32 refuse_revision = 0xffffffff;
 
-DRVHOOK_PROBE(probe_refuse, probe)
+EDU_PROBE(probe_refuse, probe)
 {
 	if (probe->dev.revision == refuse_revision)
 		return -ENODEV;
@@ -17,7 +17,7 @@ DRVHOOK_PROBE(probe_refuse, probe)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_probe = {
+struct edu_ops test_probe = {
 	.probe = (void *)probe_refuse,
 	.name = "test_probe",
 };

@@ -4,16 +4,16 @@
  * 13! and above come back silently truncated. This policy refuses such
  * requests with ERANGE before they reach the hardware.
  */
-#include "drvhook.bpf.h"
+#include "edu.bpf.h"
 
-DRVHOOK_REQUEST(fact_guard_request, req)
+EDU_REQUEST(fact_guard_request, req)
 {
-	if (req->op == DRVHOOK_OP_FACT && req->arg > 12)
+	if (req->op == EDU_OP_FACT && req->arg > 12)
 		return -ERANGE;
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops fact_guard = {
+struct edu_ops fact_guard = {
 	.request = (void *)fact_guard_request,
 };

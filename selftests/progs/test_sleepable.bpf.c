@@ -6,22 +6,22 @@
  * refuses sleepable fentry on the fallback hooks; the loader refuses the
  * sections before either sees them.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
 SEC("struct_ops.s/request")
-int BPF_PROG(sleepy_request, struct drvhook_request *req)
+int BPF_PROG(sleepy_request, struct edu_request_ctx *req)
 {
 	return 0;
 }
 
-SEC("fentry.s/drvhook_fb_request")
-int BPF_PROG(sleepy_request__fb, struct drvhook_request *req)
+SEC("fentry.s/edu_fb_request")
+int BPF_PROG(sleepy_request__fb, struct edu_request_ctx *req)
 {
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_sleepable = {
+struct edu_ops test_sleepable = {
 	.request = (void *)sleepy_request,
 	.name = "test_sleepable",
 };

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Hostile test policy: reads a context field the running stub lacks
- * (drvhook_request.priority, of some future stub), without asking
+ * (edu_request_ctx.priority, of some future stub), without asking
  * bpf_core_field_exists() first. CO-RE cannot relocate the access: the
  * load must be refused, naming the field, and nothing attached.
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-struct drvhook_request___future {
+struct edu_request_ctx___future {
 	__u32 priority;
 } __attribute__((preserve_access_index));
 
-DRVHOOK_REQUEST(newfield_request, req)
+EDU_REQUEST(newfield_request, req)
 {
-	struct drvhook_request___future *f = (void *)req;
+	struct edu_request_ctx___future *f = (void *)req;
 
 	if (f->priority > 3)
 		return -EBUSY;
@@ -21,7 +21,7 @@ DRVHOOK_REQUEST(newfield_request, req)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_newfield = {
+struct edu_ops test_newfield = {
 	.request = (void *)newfield_request,
 	.name = "test_newfield",
 };

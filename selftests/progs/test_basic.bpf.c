@@ -5,24 +5,24 @@
  *   complete: PING result is inverted back (userspace sees its own value);
  *             DMA data read from the device is XORed with 0x5a
  */
-#include "drvhook.bpf.h"
+#include "edu/edu.bpf.h"
 
-DRVHOOK_REQUEST(basic_request, req)
+EDU_REQUEST(basic_request, req)
 {
-	if (req->op == DRVHOOK_OP_PING && req->arg == 0xdead)
+	if (req->op == EDU_OP_PING && req->arg == 0xdead)
 		return -EACCES;
-	if (req->op == DRVHOOK_OP_FACT)
+	if (req->op == EDU_OP_FACT)
 		drvhook_write(req, arg, req->arg + 1);
 	return 0;
 }
 
-DRVHOOK_COMPLETE(basic_complete, cpl)
+EDU_COMPLETE(basic_complete, cpl)
 {
 	__u32 off, len;
 
-	if (cpl->op == DRVHOOK_OP_PING)
+	if (cpl->op == EDU_OP_PING)
 		drvhook_write(cpl, result, ~cpl->result & 0xffffffff);
-	if (cpl->op != DRVHOOK_OP_DMA_FROM_DEV)
+	if (cpl->op != EDU_OP_DMA_FROM_DEV)
 		return 0;
 	len = drvhook_data_len();
 	for (off = 0; off < EDU_DMA_SIZE && off < len; off += 8)
@@ -31,7 +31,7 @@ DRVHOOK_COMPLETE(basic_complete, cpl)
 }
 
 SEC(".struct_ops.link")
-struct drvhook_ops test_basic = {
+struct edu_ops test_basic = {
 	.request = (void *)basic_request,
 	.complete = (void *)basic_complete,
 	.name = "test_basic",
