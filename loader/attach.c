@@ -2,14 +2,17 @@
 /*
  * policy attach, policy detach, and what replace shares with them.
  *
- * struct_ops mode: the object's drvhook_ops map, attached through a
- * struct_ops link pinned at <pin root>/<dev>/<name>/link.
- * fallback mode: the fentry twins, filtering on a cookie reserved with
- * DRVHOOK_IOC_FB_COOKIE, their links carrying it as BPF cookie, then a
- * chain entry registered with DRVHOOK_IOC_FB_ATTACH that owns the links
- * (it goes when they do), the links pinned at .../<name>/<hook>.
+ * struct_ops mode: the object's T_ops map (T the device's type), attached
+ * through a struct_ops link pinned at <pin root>/<dev>/<name>/link.
+ * fallback mode: the fentry twins on T_fb_<hook>, filtering on a cookie
+ * reserved with DRVHOOK_IOC_FB_COOKIE, their links carrying it as BPF
+ * cookie, then a chain entry (type, dev_id, name) registered with
+ * DRVHOOK_IOC_FB_ATTACH that owns the links (it goes when they do), the
+ * links pinned at .../<name>/<hook>. The ioctls go to the core's
+ * /dev/drvhook.
  * Any failure undoes what was done: links, pins, the fallback entry.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -56,7 +59,7 @@ int attach_error(int err, const char *dev, const char *name, const char *anchor,
 		return fail(EXIT_FAIL, "%s: the stub refused '%s' on %s (EINVAL: bad name, flags, dev_id or hooks)",
 			    what, name, dev);
 	case ENODEV:
-		return fail(EXIT_NODEV, "%s: device %s has no chain (ENODEV)",
+		return fail(EXIT_NODEV, "%s: device %s has no chain (ENODEV: no such device type or id)",
 			    what, dev);
 	case ENOSPC:
 		return fail(EXIT_FAIL, "%s: %s already runs %d policies, the most a device takes (ENOSPC)",
@@ -66,23 +69,25 @@ int attach_error(int err, const char *dev, const char *name, const char *anchor,
 	}
 }
 
-int open_dev(const char *dev, int *fd)
+/* The core's control plane: /dev/drvhook */
+int open_ctl(int *fd)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/dev/%s", dev);
-	*fd = open(path, O_RDWR | O_CLOEXEC);
+	*fd = open(CORE_CTL_DEV, O_RDWR | O_CLOEXEC);
 	if (*fd >= 0)
 		return 0;
 	if (errno == ENOENT)
-		return fail(EXIT_NODEV, "device '%s': no %s", dev, path);
-	return fail_errno(errno, "cannot open %s", path);
+		return fail(EXIT_FEATURE, "no " CORE_CTL_DEV ": the hook core (" CORE_MODULE ") is not loaded, or older than the loader");
+	return fail_errno(errno, "cannot open " CORE_CTL_DEV);
 }
 
-void fill_req(struct drvhook_fb_attach *req, const char *name,
-	      const char *anchor, __u32 flags, __u32 hooks, __u32 cookie)
+/* A request for entry @name of device @dev_id of type @type */
+void fill_req(struct drvhook_fb_attach *req, const char *type, __u32 dev_id,
+	      const char *name, const char *anchor, __u32 flags, __u32 hooks,
+	      __u32 cookie)
 {
 	memset(req, 0, sizeof(*req));
+	memcpy(req->type, type, strnlen(type, DRVHOOK_NAME_LEN - 1));
+	req->dev_id = dev_id;
 	strncpy(req->name, name, DRVHOOK_NAME_LEN - 1);
 	if (anchor)
 		strncpy(req->anchor, anchor, DRVHOOK_NAME_LEN - 1);
@@ -92,21 +97,26 @@ void fill_req(struct drvhook_fb_attach *req, const char *name,
 }
 
 /* <dir>/<prefix><hook>; bpffs refuses names with a dot */
-void hook_pin(char *buf, size_t len, const char *dir, int h, const char *prefix)
+void hook_pin(char *buf, size_t len, const char *dir,
+	      const struct dev_type *t, int h, const char *prefix)
 {
-	snprintf(buf, len, "%s/%s%s", dir, prefix, hook_names[h]);
+	char one[16];
+
+	snprintf(buf, len, "%s/%s%s", dir, prefix,
+		 type_hook_name(t, h, one, sizeof(one)));
 }
 
 /* Pins the fentry links at <dir>/<prefix><hook>. */
-int pin_fb_links(struct bpf_link **links, const char *dir, const char *prefix)
+int pin_fb_links(struct bpf_link **links, const struct dev_type *t,
+		 const char *dir, const char *prefix)
 {
 	char path[600];
 	int h, err;
 
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+	for (h = 0; h < DRVHOOK_MAX_HOOKS; h++) {
 		if (!links[h])
 			continue;
-		hook_pin(path, sizeof(path), dir, h, prefix);
+		hook_pin(path, sizeof(path), dir, t, h, prefix);
 		err = bpf_link__pin(links[h], path);
 		if (err)
 			return fail_errno(-err, "cannot pin link at %s", path);
@@ -120,7 +130,7 @@ int attach_fb_progs(struct policy_obj *po, struct bpf_link **links)
 	LIBBPF_OPTS(bpf_trace_opts, topts, .cookie = po->fb_cookie);
 	int h, err;
 
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+	for (h = 0; h < DRVHOOK_MAX_HOOKS; h++) {
 		if (!(po->hooks & (1U << h)))
 			continue;
 		err_reset_libbpf();
@@ -128,9 +138,9 @@ int attach_fb_progs(struct policy_obj *po, struct bpf_link **links)
 		if (!links[h]) {
 			err = errno;
 			links[h] = NULL;
-			return fail_errno(err, "cannot attach fentry program '%s' to drvhook_fb_%s",
+			return fail_errno(err, "cannot attach fentry program '%s' to %s_fb_%s",
 					  bpf_program__name(po->fb_prog[h]),
-					  hook_names[h]);
+					  po->dt.name, po->dt.hooks[h]);
 		}
 	}
 	return 0;
@@ -141,7 +151,7 @@ void fill_links(struct drvhook_fb_attach *req, struct bpf_link **links)
 {
 	int h;
 
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+	for (h = 0; h < DRVHOOK_MAX_HOOKS; h++) {
 		if (!links[h])
 			continue;
 		req->links |= 1U << h;
@@ -167,17 +177,18 @@ void put_links(struct bpf_link **links, int n, bool keep)
 }
 
 void print_done(const char *verb, const char *dev, const char *name,
-		enum mode mode, unsigned int hooks, const char *dir,
-		bool has_cookie, __u32 cookie)
+		enum mode mode, const struct dev_type *t, unsigned int hooks,
+		const char *dir, bool has_cookie, __u32 cookie)
 {
-	char hs[64];
+	char hs[DRVHOOK_MAX_HOOKS * HOOK_NAME_MAX];
 
 	if (json_output) {
 		jsonw_start_object(jw);
 		jsonw_string_field(jw, "dev", dev);
+		jsonw_string_field(jw, "type", t->name);
 		jsonw_string_field(jw, "name", name);
 		jsonw_string_field(jw, "mode", mode_name(mode));
-		json_hooks("hooks", hooks);
+		json_hooks(t, "hooks", hooks);
 		if (has_cookie)
 			jsonw_uint_field(jw, "cookie", cookie);
 		if (dir)
@@ -185,7 +196,7 @@ void print_done(const char *verb, const char *dev, const char *name,
 		jsonw_end_object(jw);
 		return;
 	}
-	hooks_str(hooks, hs, sizeof(hs));
+	hooks_str(t, hooks, hs, sizeof(hs));
 	printf("%s policy '%s' %s %s (mode %s, hooks %s)\n", verb, name,
 	       strcmp(verb, "detached") ? "on" : "from", dev, mode_name(mode), hs);
 	if (dir)
@@ -194,7 +205,7 @@ void print_done(const char *verb, const char *dev, const char *name,
 
 int do_attach(int argc, char **argv)
 {
-	struct bpf_link *links[DRVHOOK_NR_HOOKS] = {}, *link = NULL;
+	struct bpf_link *links[DRVHOOK_MAX_HOOKS] = {}, *link = NULL;
 	struct attach_opts o = {};
 	struct policy_obj po = {};
 	struct dev_info d = {};
@@ -263,6 +274,8 @@ int do_attach(int argc, char **argv)
 	o.dev = dev;
 	err = need_privs("policy attach");
 	err = err ?: need_device(dev, &d);
+	/* before anything is registered: the object's type is the device's */
+	err = err ?: pobj_bind(&po, &d.dt, dev);
 	if (err)
 		goto out;
 	if (dev_policy(&d, name)) {
@@ -280,9 +293,9 @@ int do_attach(int argc, char **argv)
 			   pin.dir, dev, name);
 		goto out;
 	}
-	/* before anything is registered: the writes against the stub's contract */
-	err = pobj_check_contract(path);
-	err = err ?: resolve_mode(want, &mode);
+	/* before anything is registered: the writes against the type's contract */
+	err = pobj_check_contract(path, &d.dt);
+	err = err ?: resolve_mode(&d.dt, want, &mode);
 	if (err)
 		goto out;
 	pin_dir(dir, sizeof(dir), dev, name);
@@ -311,10 +324,10 @@ int do_attach(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		err = open_dev(dev, &fd);
+		err = open_ctl(&fd);
 		if (err)
 			goto out;
-		fill_req(&req, name, NULL, 0, po.hooks, 0);
+		fill_req(&req, d.dt.name, d.dev_id, name, NULL, 0, po.hooks, 0);
 		if (ioctl(fd, DRVHOOK_IOC_FB_COOKIE, &req)) {
 			err = attach_error(errno, dev, name, NULL, "fallback cookie");
 			goto out;
@@ -325,7 +338,8 @@ int do_attach(int argc, char **argv)
 		err = err ?: attach_fb_progs(&po, links);
 		if (err)
 			goto out;
-		fill_req(&req, name, o.anchor, o.flags, po.hooks, o.cookie);
+		fill_req(&req, d.dt.name, d.dev_id, name, o.anchor, o.flags,
+			 po.hooks, o.cookie);
 		fill_links(&req, links);
 		if (ioctl(fd, DRVHOOK_IOC_FB_ATTACH, &req)) {
 			err = attach_error(errno, dev, name, o.anchor,
@@ -336,11 +350,11 @@ int do_attach(int argc, char **argv)
 		/* guest tests: a loader killed between the entry and its pins */
 		if (getenv("DRVHOOK_TEST_STOP_AFTER_FB_ATTACH"))
 			raise(SIGSTOP);
-		err = pin_fb_links(links, dir, "");
+		err = pin_fb_links(links, &d.dt, dir, "");
 		if (err)
 			goto out;
 	}
-	print_done("attached", dev, name, mode, po.hooks, dir,
+	print_done("attached", dev, name, mode, &d.dt, po.hooks, dir,
 		   mode == MODE_FALLBACK, o.cookie);
 	err = 0;
 out:
@@ -352,12 +366,12 @@ out:
 		bpf_link__destroy(link);
 	}
 	if (err && registered) {
-		fill_req(&req, name, NULL, 0, 0, 0);
+		fill_req(&req, d.dt.name, d.dev_id, name, NULL, 0, 0, 0);
 		if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
 			warn("cannot unregister fallback entry '%s' of %s: %s",
 			     name, dev, strerror(errno));
 	}
-	put_links(links, DRVHOOK_NR_HOOKS, !err);
+	put_links(links, DRVHOOK_MAX_HOOKS, !err);
 	/* the links unpinned themselves: the directory is empty */
 	if (err && made_dir)
 		rmdir(dir);
@@ -396,24 +410,31 @@ int parse_dev_name(int *argc, char ***argv, const char **dev, const char **name,
 	return 0;
 }
 
-/* Removes the pinned links of policy @p and its directory. */
+/*
+ * Removes the pinned links of policy @p and its directory: link, one pin
+ * per hook, new_<hook> left by an interrupted replace; whatever the hook
+ * names (the device type may be gone), so every pin in it.
+ */
 static int unpin_all(const struct pin_info *p)
 {
-	char path[600];
-	int h, err = 0;
+	struct dirent *de;
+	char path[800];
+	int err = 0;
+	DIR *dir;
 
-	if (p->link) {
-		snprintf(path, sizeof(path), "%s/link", p->dir);
-		if (unlink(path) && errno != ENOENT)
+	dir = opendir(p->dir);
+	while (dir && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->dir, de->d_name);
+		if (unlink(path) && errno != ENOENT &&
+		    strncmp(de->d_name, "new_", 4))
 			err = -errno;
 	}
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-		hook_pin(path, sizeof(path), p->dir, h, "");
-		if (unlink(path) && errno != ENOENT)
-			err = -errno;
-		hook_pin(path, sizeof(path), p->dir, h, "new_");
-		unlink(path);
-	}
+	if (dir)
+		closedir(dir);
+	else if (errno != ENOENT)
+		err = -errno;
 	if (rmdir(p->dir) && errno != ENOENT)
 		err = err ?: -errno;
 	if (err)
@@ -459,6 +480,26 @@ static int detach_struct_ops(const struct pin_info *pin, bool *kept,
 		err = unpin_all(pin);
 	close(fd);
 	return err;
+}
+
+/* FB_DETACH of entry @name of absent device @dev, if the core takes it */
+static void fb_detach_absent(const char *dev, const char *name)
+{
+	struct drvhook_fb_attach req;
+	char type[DRVHOOK_NAME_LEN];
+	unsigned int id;
+	int fd;
+
+	if (devname_split(dev, type, sizeof(type), &id))
+		return;
+	fd = open(CORE_CTL_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fill_req(&req, type, id, name, NULL, 0, 0, 0);
+	if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req) && verbose)
+		warn("fallback detach of '%s' (%s %u) while %s is absent: %s",
+		     name, type, id, dev, strerror(errno));
+	close(fd);
 }
 
 int do_detach(int argc, char **argv)
@@ -521,15 +562,22 @@ int do_detach(int argc, char **argv)
 		 * holder, the kernel releases them later, from a workqueue):
 		 * the loader waits (up to 5 s) until the programs are off
 		 * their hooks. A link another process holds keeps both.
+		 * Absent, the entry is named by the type and id the device's
+		 * name says, and asked to go first (a core that keeps entries
+		 * of absent devices drops it; any answer is fine).
 		 */
-		if (present)
-			err = open_dev(dev, &fd);
-		if (present && !err) {
-			fill_req(&req, name, NULL, 0, 0, 0);
-			if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
-				err = attach_error(errno, dev, name, NULL,
-						   "fallback detach");
-			close(fd);
+		if (present) {
+			err = open_ctl(&fd);
+			if (!err) {
+				fill_req(&req, d.dt.name, d.dev_id, name, NULL,
+					 0, 0, 0);
+				if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req))
+					err = attach_error(errno, dev, name, NULL,
+							   "fallback detach");
+				close(fd);
+			}
+		} else {
+			fb_detach_absent(dev, name);
 		}
 		if (!err && pinned && !present)
 			fb_link_ids(&pin, &ids);

@@ -233,7 +233,7 @@ static int parse_words(struct cfg_entry *e, char **w, int n)
 		}
 	}
 	if (!e->dev[0])
-		return syntax(e, "no 'dev DEV' (a device name or a pattern: dev edu0, dev edu*)");
+		return syntax(e, "no 'dev DEV' (a device name or a pattern: dev <type><N>, dev <type>*)");
 	return 0;
 }
 
@@ -246,6 +246,7 @@ static void check_object(struct cfg_entry *e)
 
 	if (pobj_open(&po, e->obj))
 		goto bad;
+	snprintf(e->type, sizeof(e->type), "%s", po.type);
 	for (i = 0; i < e->nsets; i++)
 		if (pobj_set_var(po.obj, e->obj, e->sets[i]))
 			goto bad;
@@ -520,17 +521,17 @@ static bool match_one(const struct cfg_match *m, const char *dev)
 	static const char *const pci_attr[] = {
 		NULL, "vendor", "device", "subsystem_vendor", "subsystem_device",
 	};
+	struct dev_type t;
 	char val[256], rel[64];
-	size_t i, l;
+	size_t i;
 
 	if (m->property)
 		return dev_property(dev, m->key, val, sizeof(val)) &&
 		       !fnmatch(m->val, val, 0);
 	if (!strcmp(m->key, "type")) {
-		/* the device's type: its name without the instance number */
-		l = strcspn(dev, "0123456789");
-		snprintf(val, sizeof(val), "%.*s", (int)l, dev);
-		return !fnmatch(m->val, val, 0);
+		/* the device's type attribute, else what its name says */
+		dev_type_of(dev, &t);
+		return t.name[0] && !fnmatch(m->val, t.name, 0);
 	}
 	for (i = 1; i < ARRAY_SIZE(pci_attr); i++)
 		if (!strcmp(m->key, match_keys[i]))
@@ -540,12 +541,24 @@ static bool match_one(const struct cfg_match *m, const char *dev)
 	       strtoul(val, NULL, 0) == strtoul(m->val, NULL, 0);
 }
 
+/*
+ * Does entry @e apply to device @dev? A pattern (edu*, *) takes only
+ * the devices of its object's type; a device named in full is tried
+ * whatever its type (and an attach of another type's policy fails,
+ * saying so).
+ */
 bool cfg_matches(const struct cfg_entry *e, const char *dev)
 {
+	struct dev_type t;
 	int i;
 
 	if (fnmatch(e->dev, dev, 0))
 		return false;
+	if (e->type[0] && strpbrk(e->dev, "*?[")) {
+		dev_type_of(dev, &t);	/* its name, registered or not */
+		if (t.name[0] && strcmp(t.name, e->type))
+			return false;
+	}
 	for (i = 0; i < e->nm; i++)
 		if (!match_one(&e->m[i], dev))
 			return false;

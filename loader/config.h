@@ -28,6 +28,7 @@ struct cfg_entry {
 	char obj[PATH_MAX];		/* resolved object path */
 	char dev[64];			/* device name or glob */
 	char name[DRVHOOK_NAME_LEN];	/* "": the object's default */
+	char type[DRVHOOK_NAME_LEN];	/* the object's device type */
 	char anchor[DRVHOOK_NAME_LEN];
 	bool before;
 	char mode[16];			/* "": auto */

@@ -264,7 +264,7 @@ static const char *chain_mode(const char *dev, const char *name, char *buf,
  * program's; 0 when unknown. */
 static unsigned int attached_id(const char *dev, const char *name)
 {
-	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct prog_stat ps[DRVHOOK_MAX_HOOKS];
 	struct pin_info pin;
 	__u32 map_id = 0;
 	int n = 0;

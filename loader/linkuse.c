@@ -134,10 +134,10 @@ int fb_link_ids(const struct pin_info *p, struct link_ids *ids)
 	int h, fd;
 
 	memset(ids, 0, sizeof(*ids));
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+	for (h = 0; h < p->dt.nr_hooks; h++) {
 		if (!(p->hooks & (1U << h)))
 			continue;
-		hook_pin(path, sizeof(path), p->dir, h, "");
+		hook_pin(path, sizeof(path), p->dir, &p->dt, h, "");
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * drvhook: attaches drvhook policies (BPF objects) to the stub's devices.
+ * drvhook: attaches drvhook policies (BPF objects) to the devices of any
+ * device type registered with the drvhook hook core.
  *
  *	drvhook [OPTIONS] OBJECT { COMMAND | help }
  *
@@ -22,11 +23,12 @@ static const char exit_codes[] =
 	"  2  usage error\n"
 	"  3  object file missing or unreadable\n"
 	"  4  not a drvhook policy object\n"
-	"  5  the kernel or the stub lacks a feature (module, struct_ops, ...)\n"
+	"  5  the kernel or a module lacks a feature (module, struct_ops, ...)\n"
 	"  6  the verifier rejected a program (log tail printed; -d: all of it)\n"
 	"  7  device not found\n"
 	"  8  permission denied (needs root: CAP_BPF and CAP_SYS_ADMIN)\n"
-	"  9  policy name already taken, or no such policy (or anchor)\n";
+	"  9  policy name already taken, or no such policy (or anchor)\n"
+	"  10 the policy is for another device type than the device's\n";
 
 static int do_help(int argc, char **argv)
 {
@@ -51,8 +53,10 @@ static int do_help(int argc, char **argv)
 	       "       drvhook feature probe\n"
 	       "       drvhook config { check [DIR] | apply [dev DEV] [DIR] | detach [dev DEV] }\n"
 	       "\n"
-	       "       --fallback is 'mode fallback' for every attach; VAR is an\n"
-	       "       integer global variable of OBJ, set before load.\n"
+	       "       DEV is a device <type><N> of /sys/class/drvhook (e.g. edu0);\n"
+	       "       OBJ a policy for its type (struct <type>_ops); --fallback is\n"
+	       "       'mode fallback' for every attach; VAR is an integer global\n"
+	       "       variable of OBJ, set before load.\n"
 	       "\n%s", exit_codes);
 	return 0;
 }
@@ -64,7 +68,7 @@ static int do_version(void)
 		jsonw_string_field(jw, "version", DRVHOOK_VERSION);
 		jsonw_string_field(jw, "git", DRVHOOK_GIT);
 		jsonw_string_field(jw, "libbpf_version", libbpf_version_string());
-		jsonw_uint_field(jw, "abi_hooks", DRVHOOK_NR_HOOKS);
+		jsonw_uint_field(jw, "abi_max_hooks", DRVHOOK_MAX_HOOKS);
 		jsonw_end_object(jw);
 	} else {
 		printf("drvhook v%s (git %s)\nusing libbpf %s\n", DRVHOOK_VERSION,

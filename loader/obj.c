@@ -3,10 +3,12 @@
  * A policy object: opened, checked, set up for one attach mode, loaded.
  * libbpf does all the ELF, BTF and CO-RE work.
  *
- * A policy has one struct_ops map of type drvhook_ops in section
- * .struct_ops.link, programs in struct_ops/<hook>, each with its fentry
- * twin <prog>__fb in fentry/drvhook_fb_<hook>, and the .rodata variable
- * drvhook_fb_cookie (bpf/drvhook.bpf.h makes all of that).
+ * A policy for device type T has one struct_ops map of type T_ops in
+ * section .struct_ops.link, programs in struct_ops/<hook>, each with its
+ * fentry twin <prog>__fb in fentry/T_fb_<hook>, and the .rodata variable
+ * drvhook_fb_cookie (bpf/drvhook.bpf.h makes all of that). Its hooks are
+ * named in the object; pobj_bind() maps them to the indexes of the
+ * device's type, which must be T.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +21,8 @@
 #include "loader.h"
 
 #define ST_SEC		"struct_ops/"
-#define FB_SEC		"fentry/drvhook_fb_"
+#define FB_SEC		"fentry/"	/* then T_fb_<hook> */
+#define OPS_SUFFIX	"_ops"
 
 static int not_policy(struct policy_obj *po, const char *fmt, ...) __printf(2, 3);
 
@@ -47,18 +50,31 @@ static int member_off(struct policy_obj *po, const struct btf *btf,
 		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
 			continue;
 		if (btf__resolve_size(btf, m->type) != size)
-			return not_policy(po, "struct drvhook_ops.%s is not %u bytes (built against another drvhook.h?)",
-					  name, size);
+			return not_policy(po, "struct %s.%s is not %u bytes (built against another drvhook.h?)",
+					  po->ops_name, name, size);
 		*off = btf_member_bit_offset(t, i) / 8;
 		return 0;
 	}
-	return not_policy(po, "struct drvhook_ops has no member '%s' (built against another drvhook.h?)",
-			  name);
+	return not_policy(po, "struct %s has no member '%s' (built against another drvhook.h?)",
+			  po->ops_name, name);
 }
 
-/* The struct_ops map: exactly one, of type drvhook_ops, link-based. */
+/* "T_ops": T into @type; false when @tname is no such name. */
+static bool ops_type(const char *tname, char *type, size_t len)
+{
+	size_t l = strlen(tname), sl = strlen(OPS_SUFFIX);
+
+	if (l <= sl || strcmp(tname + l - sl, OPS_SUFFIX) ||
+	    l - sl >= len || l - sl >= DRVHOOK_NAME_LEN)
+		return false;
+	snprintf(type, len, "%.*s", (int)(l - sl), tname);
+	return name_ok(type, DRVHOOK_NAME_LEN);
+}
+
+/* The struct_ops map: exactly one, of a type T_ops, link-based. */
 static int find_map(struct policy_obj *po, const struct btf *btf)
 {
+	char type[DRVHOOK_NAME_LEN];
 	const struct btf_type *t;
 	struct bpf_map *map;
 	const char *tname;
@@ -69,9 +85,14 @@ static int find_map(struct policy_obj *po, const struct btf *btf)
 			continue;
 		t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
 		tname = t ? btf__name_by_offset(btf, t->name_off) : "?";
-		if (strcmp(tname, "drvhook_ops"))
-			return not_policy(po, "struct_ops map '%s' is a struct %s, not a struct drvhook_ops",
+		if (!ops_type(tname, type, sizeof(type)))
+			return not_policy(po, "struct_ops map '%s' is a struct %s, not a struct <type>_ops of a drvhook device type (no device type named)",
 					  bpf_map__name(map), tname);
+		if (n && strcmp(type, po->type))
+			return not_policy(po, "struct_ops maps of two device types (struct %s_ops, struct %s); a policy has exactly one map",
+					  po->type, tname);
+		snprintf(po->type, sizeof(po->type), "%s", type);
+		snprintf(po->ops_name, sizeof(po->ops_name), "%s", tname);
 		if (!(bpf_map__map_flags(map) & BPF_F_LINK))
 			return not_policy(po, "struct_ops map '%s' is in section .struct_ops; drvhook attaches through links: use SEC(\".struct_ops.link\")",
 					  bpf_map__name(map));
@@ -79,76 +100,94 @@ static int find_map(struct policy_obj *po, const struct btf *btf)
 		n++;
 	}
 	if (!n)
-		return not_policy(po, "no struct_ops map of type drvhook_ops (SEC(\".struct_ops.link\") struct drvhook_ops NAME = { ... })");
+		return not_policy(po, "no struct_ops map of a drvhook device type (SEC(\".struct_ops.link\") struct <type>_ops NAME = { ... })");
 	if (n > 1)
-		return not_policy(po, "%d struct_ops maps of type drvhook_ops; a policy has exactly one",
-				  n);
+		return not_policy(po, "%d struct_ops maps of type %s; a policy has exactly one",
+				  n, po->ops_name);
 	po->map_name = bpf_map__name(po->st_map);
 	return 0;
 }
 
-/* struct_ops/<hook> programs and their fentry/drvhook_fb_<hook> twins */
+/* The object's own index of hook @name, a new one if need be; <0: too many */
+static int local_hook(struct policy_obj *po, const char *name)
+{
+	int i;
+
+	for (i = 0; i < po->nlocal; i++)
+		if (!strcmp(po->local_hook[i], name))
+			return i;
+	if (po->nlocal == DRVHOOK_MAX_HOOKS)
+		return -1;
+	po->local_hook[po->nlocal] = name;
+	return po->nlocal++;
+}
+
+/* struct_ops/<hook> programs and their fentry/T_fb_<hook> twins */
 static int find_progs(struct policy_obj *po)
 {
 	struct bpf_program *prog;
-	const char *sec, *name;
-	char twin[128];
+	const char *sec, *name, *hook;
+	char fb_sec[64], twin[128];
+	size_t fl;
 	int h;
 
+	snprintf(fb_sec, sizeof(fb_sec), FB_SEC "%s_fb_", po->type);
+	fl = strlen(fb_sec);
 	bpf_object__for_each_program(prog, po->obj) {
 		sec = bpf_program__section_name(prog);
 		name = bpf_program__name(prog);
 		if (!strncmp(sec, ST_SEC, strlen(ST_SEC))) {
-			h = hook_by_name(sec + strlen(ST_SEC));
-			if (h < 0)
-				return not_policy(po, "program '%s': section '%s' names no drvhook hook (probe, request, irq, complete)",
+			hook = sec + strlen(ST_SEC);
+			if (!name_ok(hook, HOOK_NAME_MAX))
+				return not_policy(po, "program '%s': section '%s' names no hook",
 						  name, sec);
-			if (po->st_prog[h])
+			h = local_hook(po, hook);
+			if (h < 0)
+				return not_policy(po, "more than %d hooks", DRVHOOK_MAX_HOOKS);
+			if (po->local_st[h])
 				return not_policy(po, "programs '%s' and '%s' both implement hook %s",
-						  bpf_program__name(po->st_prog[h]),
-						  name, hook_names[h]);
-			po->st_prog[h] = prog;
-		} else if (!strncmp(sec, FB_SEC, strlen(FB_SEC))) {
-			h = hook_by_name(sec + strlen(FB_SEC));
-			if (h < 0)
-				return not_policy(po, "program '%s': section '%s' is no drvhook fallback hook",
+						  bpf_program__name(po->local_st[h]),
+						  name, hook);
+			po->local_st[h] = prog;
+		} else if (!strncmp(sec, fb_sec, fl)) {
+			hook = sec + fl;
+			if (!name_ok(hook, HOOK_NAME_MAX))
+				return not_policy(po, "program '%s': section '%s' names no fallback hook",
 						  name, sec);
-			if (po->fb_prog[h])
+			h = local_hook(po, hook);
+			if (h < 0)
+				return not_policy(po, "more than %d hooks", DRVHOOK_MAX_HOOKS);
+			if (po->local_fb[h])
 				return not_policy(po, "programs '%s' and '%s' are both fallbacks of hook %s",
-						  bpf_program__name(po->fb_prog[h]),
-						  name, hook_names[h]);
-			po->fb_prog[h] = prog;
+						  bpf_program__name(po->local_fb[h]),
+						  name, hook);
+			po->local_fb[h] = prog;
 		} else if (!strcmp(sec, "struct_ops")) {
-			return not_policy(po, "program '%s': section 'struct_ops' names no hook: define it with DRVHOOK_<HOOK>()",
+			return not_policy(po, "program '%s': section 'struct_ops' names no hook: define it with DRVHOOK_DEFINE_HOOK() or its type's hook macro",
 					  name);
 		} else {
-			return not_policy(po, "program '%s' in section '%s' is neither a drvhook hook nor a fallback twin",
-					  name, sec);
+			return not_policy(po, "program '%s' in section '%s' is neither a hook of struct %s nor a fallback twin (%s<hook>)",
+					  name, sec, po->ops_name, fb_sec);
 		}
 	}
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-		if (!po->st_prog[h] && !po->fb_prog[h])
-			continue;
-		if (!po->st_prog[h])
+	for (h = 0; h < po->nlocal; h++) {
+		hook = po->local_hook[h];
+		if (!po->local_st[h])
 			return not_policy(po, "fallback program '%s' (hook %s) has no struct_ops/%s program",
-					  bpf_program__name(po->fb_prog[h]),
-					  hook_names[h], hook_names[h]);
+					  bpf_program__name(po->local_fb[h]),
+					  hook, hook);
 		snprintf(twin, sizeof(twin), "%s__fb",
-			 bpf_program__name(po->st_prog[h]));
-		if (!po->fb_prog[h])
-			return not_policy(po, "program '%s' (hook %s) has no fentry twin '%s' in section " FB_SEC "%s: define it with DRVHOOK_%s()",
-					  bpf_program__name(po->st_prog[h]),
-					  hook_names[h], twin, hook_names[h],
-					  h == DRVHOOK_PROBE ? "PROBE" :
-					  h == DRVHOOK_REQUEST ? "REQUEST" :
-					  h == DRVHOOK_IRQ ? "IRQ" : "COMPLETE");
-		if (strcmp(bpf_program__name(po->fb_prog[h]), twin))
+			 bpf_program__name(po->local_st[h]));
+		if (!po->local_fb[h])
+			return not_policy(po, "program '%s' (hook %s) has no fentry twin '%s' in section %s%s: define it with DRVHOOK_DEFINE_HOOK() or its type's hook macro",
+					  bpf_program__name(po->local_st[h]),
+					  hook, twin, fb_sec, hook);
+		if (strcmp(bpf_program__name(po->local_fb[h]), twin))
 			return not_policy(po, "fallback of hook %s is '%s', expected '%s'",
-					  hook_names[h],
-					  bpf_program__name(po->fb_prog[h]), twin);
-		po->hooks |= 1U << h;
+					  hook, bpf_program__name(po->local_fb[h]),
+					  twin);
 	}
-	if (!po->hooks)
+	if (!po->nlocal)
 		return not_policy(po, "it implements no hook");
 	return 0;
 }
@@ -223,9 +262,9 @@ int pobj_open(struct policy_obj *po, const char *path)
 	if (err)
 		return err;
 
-	id = btf__find_by_name_kind(btf, "drvhook_ops", BTF_KIND_STRUCT);
+	id = btf__find_by_name_kind(btf, po->ops_name, BTF_KIND_STRUCT);
 	if (id < 0)
-		return not_policy(po, "no struct drvhook_ops in its BTF");
+		return not_policy(po, "no struct %s in its BTF", po->ops_name);
 	t = btf__type_by_id(btf, id);
 	err = member_off(po, btf, t, "dev_id", 4, &po->off_dev_id);
 	err = err ?: member_off(po, btf, t, "flags", 4, &po->off_flags);
@@ -250,6 +289,44 @@ const char *pobj_default_name(struct policy_obj *po)
 }
 
 /*
+ * Binds the object to device type @t of device @dev: EXIT_TYPE if it is
+ * for another type, EXIT_FEATURE if it implements a hook @t lacks.
+ * Before anything is loaded.
+ */
+int pobj_bind(struct policy_obj *po, const struct dev_type *t, const char *dev)
+{
+	char hooks[DRVHOOK_MAX_HOOKS * HOOK_NAME_MAX], note[64] = "";
+	struct dev_type reg;
+	int i, h;
+
+	if (strcmp(po->type, t->name)) {
+		if (type_find(po->type, &reg))
+			snprintf(note, sizeof(note), " (no type '%s' is registered)",
+				 po->type);
+		return fail(EXIT_TYPE, "%s: policy is for device type '%s' (struct %s), device %s is of type '%s'%s",
+			    po->path, po->type, po->ops_name, dev, t->name, note);
+	}
+	po->hooks = 0;
+	memset(po->st_prog, 0, sizeof(po->st_prog));
+	memset(po->fb_prog, 0, sizeof(po->fb_prog));
+	for (i = 0; i < po->nlocal; i++) {
+		h = type_hook(t, po->local_hook[i]);
+		if (h < 0) {
+			hooks_str(t, (1U << t->nr_hooks) - 1, hooks, sizeof(hooks));
+			return fail(EXIT_FEATURE, "%s: program '%s' implements hook '%s', which device type '%s' lacks (its hooks: %s)",
+				    po->path, bpf_program__name(po->local_st[i]),
+				    po->local_hook[i], t->name, hooks);
+		}
+		po->st_prog[h] = po->local_st[i];
+		po->fb_prog[h] = po->local_fb[i];
+		po->hooks |= 1U << h;
+	}
+	po->dt = *t;
+	po->bound = true;
+	return 0;
+}
+
+/*
  * Sets the object up for @mode: the programs that mode loads, the
  * struct_ops data fields (struct_ops) or the cookie (fallback).
  */
@@ -261,19 +338,27 @@ int pobj_prepare(struct policy_obj *po, enum mode mode,
 	int h;
 
 	po->mode = mode;
+	if (!po->bound) {
+		struct dev_type t;
+		int err = dev_type_of(o->dev, &t);
+
+		if (err)
+			return fail(EXIT_NODEV, "device '%s': its type is unknown (%s)",
+				    o->dev, strerror(-err));
+		if (pobj_bind(po, &t, o->dev))
+			return err_code();
+	}
 	for (h = 0; h < o->nsets; h++)
 		if (pobj_set_var(po->obj, po->path, o->sets[h]))
 			return err_code();
-	if (pobj_set_kfunc_flags(po->obj))
+	if (pobj_set_kfunc_flags(po->obj, po->dt.module))
 		return err_code();
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-		if (!(po->hooks & (1U << h)))
-			continue;
-		bpf_program__set_autoload(po->st_prog[h], mode == MODE_STRUCT_OPS);
-		bpf_program__set_autoload(po->fb_prog[h], mode == MODE_FALLBACK);
+	for (h = 0; h < po->nlocal; h++) {
+		bpf_program__set_autoload(po->local_st[h], mode == MODE_STRUCT_OPS);
+		bpf_program__set_autoload(po->local_fb[h], mode == MODE_FALLBACK);
 	}
 	if (mode == MODE_FALLBACK) {
-		/* libbpf then skips resolving drvhook_ops in the kernel */
+		/* libbpf then skips resolving T_ops in the kernel */
 		bpf_map__set_autocreate(po->st_map, false);
 		data = bpf_map__initial_value(po->rodata, &sz);
 		if (!data || po->cookie_off + sizeof(__u32) > sz)

@@ -16,7 +16,7 @@
 /* Hooks of a pinned struct_ops link, from its programs (root only). */
 static unsigned int pin_hooks(const struct pin_info *pin)
 {
-	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct prog_stat ps[DRVHOOK_MAX_HOOKS];
 	unsigned int hooks = 0;
 	__u32 map_id;
 	int i, n = 0;
@@ -32,6 +32,7 @@ static unsigned int pin_hooks(const struct pin_info *pin)
 /* One row of policy list: a chain entry, pins, or both. */
 struct list_row {
 	const char *dev;
+	const struct dev_type *dt;	/* interprets hooks */
 	const char *name;
 	const char *mode;
 	unsigned int hooks;
@@ -42,14 +43,18 @@ struct list_row {
 
 static void list_emit(struct table *t, const struct list_row *r)
 {
-	char hs[64], pos[16];
+	char hs[DRVHOOK_MAX_HOOKS * HOOK_NAME_MAX], pos[16];
 
 	if (json_output) {
 		jsonw_start_object(jw);
 		jsonw_string_field(jw, "dev", r->dev);
+		if (r->dt->name[0])
+			jsonw_string_field(jw, "type", r->dt->name);
+		else
+			jsonw_null_field(jw, "type");
 		jsonw_string_field(jw, "name", r->name);
 		jsonw_string_field(jw, "mode", r->mode);
-		json_hooks("hooks", r->hooks);
+		json_hooks(r->dt, "hooks", r->hooks);
 		if (r->position)
 			jsonw_uint_field(jw, "position", r->position);
 		else
@@ -62,7 +67,7 @@ static void list_emit(struct table *t, const struct list_row *r)
 		jsonw_end_object(jw);
 		return;
 	}
-	hooks_str(r->hooks, hs, sizeof(hs));
+	hooks_str(r->dt, r->hooks, hs, sizeof(hs));
 	if (r->position)
 		snprintf(pos, sizeof(pos), "%d", r->position);
 	else
@@ -122,7 +127,8 @@ static int do_list(int argc, char **argv)
 			struct pin_info pi;
 
 			pinned = pin_state(devs[i].name, p->name);
-			r = (struct list_row){ devs[i].name, p->name, p->mode,
+			r = (struct list_row){ devs[i].name, &devs[i].dt,
+					       p->name, p->mode,
 					       p->hooks, j + 1,
 					       pinned > 0 ? "attached" :
 					       pinned < 0 ? "attached, pins unreadable" :
@@ -145,7 +151,7 @@ static int do_list(int argc, char **argv)
 				owner = &devs[j];
 		if (owner && dev_policy(owner, pins[i].name))
 			continue;
-		r = (struct list_row){ pins[i].dev, pins[i].name,
+		r = (struct list_row){ pins[i].dev, &pins[i].dt, pins[i].name,
 				       pins[i].link ? "struct_ops" : "fallback",
 				       pins[i].hooks, 0,
 				       owner ? "stale pin" : "device absent",
@@ -173,12 +179,13 @@ static int do_list(int argc, char **argv)
 static int do_show(int argc, char **argv)
 {
 	const char *dev = NULL, *name = NULL;
-	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct prog_stat ps[DRVHOOK_MAX_HOOKS];
 	struct pol_line *entry = NULL;
 	struct dev_info d = {};
+	const struct dev_type *dt;
 	struct pin_info pin;
 	bool present, pinned;
-	char hs[64], c[48], ids[3][24];
+	char hs[DRVHOOK_MAX_HOOKS * HOOK_NAME_MAX], c[48], ids[3][24], hn[16];
 	int i, n = 0, pos = 0, err;
 	__u32 map_id = 0;
 	struct table *t;
@@ -206,6 +213,8 @@ static int do_show(int argc, char **argv)
 		dev_free(&d);
 		return fail(EXIT_NAME, "no policy '%s' on %s", name, dev);
 	}
+	/* the device's type, else the pins' */
+	dt = present ? &d.dt : &pin.dt;
 	if (pinned) {
 		if (!have_bpf_privs())
 			warn("not root: program ids and run counts omitted");
@@ -216,13 +225,17 @@ static int do_show(int argc, char **argv)
 	if (json_output) {
 		jsonw_start_object(jw);
 		jsonw_string_field(jw, "dev", dev);
+		if (dt->name[0])
+			jsonw_string_field(jw, "type", dt->name);
+		else
+			jsonw_null_field(jw, "type");
 		if (entry) {
-			json_policy_line(dev, entry);
+			json_policy_line(&d, entry);
 			jsonw_uint_field(jw, "position", pos);
 		} else {
 			jsonw_string_field(jw, "name", name);
 			jsonw_string_field(jw, "mode", pin.link ? "struct_ops" : "fallback");
-			json_hooks("hooks", pin.link ? pin_hooks(&pin) : pin.hooks);
+			json_hooks(dt, "hooks", pin.link ? pin_hooks(&pin) : pin.hooks);
 			jsonw_bool_field(jw, "pinned", true);
 			jsonw_null_field(jw, "position");
 		}
@@ -238,7 +251,8 @@ static int do_show(int argc, char **argv)
 		jsonw_start_array(jw);
 		for (i = 0; i < n; i++) {
 			jsonw_start_object(jw);
-			jsonw_string_field(jw, "hook", hook_names[ps[i].hook]);
+			jsonw_string_field(jw, "hook",
+					   type_hook_name(dt, ps[i].hook, c, sizeof(c)));
 			jsonw_uint_field(jw, "link_id", ps[i].link_id);
 			jsonw_uint_field(jw, "prog_id", ps[i].prog_id);
 			jsonw_string_field(jw, "prog_name", ps[i].prog_name);
@@ -252,9 +266,9 @@ static int do_show(int argc, char **argv)
 	}
 
 	if (entry) {
-		hooks_str(entry->hooks, hs, sizeof(hs));
-		printf("%s/%s: mode %s, position %d of %d, hooks %s\n", dev, name,
-		       entry->mode, pos, d.npols, hs);
+		hooks_str(dt, entry->hooks, hs, sizeof(hs));
+		printf("%s/%s: type %s, mode %s, position %d of %d, hooks %s\n",
+		       dev, name, dt->name, entry->mode, pos, d.npols, hs);
 		if (entry->mode[0] == 'f')
 			printf("  fallback cookie %u\n", entry->cookie);
 		printf("  clamped verdicts %llu\n", entry->clamped);
@@ -281,8 +295,8 @@ static int do_show(int argc, char **argv)
 			 (unsigned long long)ps[i].run_cnt);
 		snprintf(hs, sizeof(hs), "%llu",
 			 (unsigned long long)ps[i].run_time_ns);
-		table_row(t, hook_names[ps[i].hook], c, ids[0], ids[1],
-			  ps[i].prog_name, ids[2], hs);
+		table_row(t, type_hook_name(dt, ps[i].hook, hn, sizeof(hn)),
+			  c, ids[0], ids[1], ps[i].prog_name, ids[2], hs);
 	}
 	if (n)
 		table_print(t, "  ");
@@ -307,11 +321,13 @@ static int do_help(int argc, char **argv)
 	       "       drvhook policy help\n"
 	       "\n"
 	       "       OBJ  := a policy object (clang -target bpf, bpf/drvhook.bpf.h)\n"
-	       "       DEV  := a stub device, e.g. edu0\n"
+	       "               for DEV's type: its struct_ops map is a <type>_ops\n"
+	       "       DEV  := a device, <type><N>, e.g. edu0\n"
 	       "       NAME := policy name, at most 15 characters; default: the\n"
 	       "               object's .name, else its struct_ops map's name\n"
 	       "       MODE := { struct_ops | fallback }; default: struct_ops when\n"
-	       "               the stub registers it (Linux >= 6.9), else fallback\n"
+	       "               DEV's module registers <type>_ops (Linux >= 6.9),\n"
+	       "               else fallback\n"
 	       "       VAR  := an integer global variable of OBJ (a setting), set\n"
 	       "               before load\n"
 	       "\n"

@@ -5,7 +5,7 @@
  *
  * struct_ops: the new map, loaded but not attached, takes the pinned
  * link's place with BPF_LINK_UPDATE (the stub's update op).
- * fallback: a fresh cookie (DRVHOOK_IOC_FB_COOKIE), the new fentry
+ * fallback (/dev/drvhook): a fresh cookie (DRVHOOK_IOC_FB_COOKIE), the new fentry
  * programs attached and pinned aside as new_<hook>, then
  * DRVHOOK_IOC_FB_REPLACE switches the entry to them and their links, and
  * the new pins are renamed over the old ones (which drops the old links).
@@ -21,16 +21,18 @@
 #include <bpf/libbpf.h>
 #include "loader.h"
 /*
- * The kernel value of a loaded drvhook_ops map, as bpf_map_update_elem()
- * takes it: struct bpf_struct_ops_drvhook_ops { common; data }, its data
- * fields copied by name, its function pointers holding program fds.
+ * The kernel value of a loaded T_ops map, as bpf_map_update_elem() takes
+ * it: struct bpf_struct_ops_T_ops { common; data } of the type's module,
+ * its data fields copied by name, its function pointers holding program
+ * fds.
  */
 static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 {
 	const struct btf_type *vt, *dt, *mt;
 	const struct btf_member *m;
-	struct btf *vmlinux, *mod = NULL;
 	const char *local, *mname;
+	char vname[DRVHOOK_NAME_LEN + 32];
+	struct btf *mod;
 	__u32 data_off = 0, moff, loff;
 	struct bpf_program *prog;
 	int id, i, h, err = 0;
@@ -38,16 +40,17 @@ static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 	size_t lsz;
 	__s64 msz;
 
-	vmlinux = btf__load_vmlinux_btf();
-	if (vmlinux)
-		mod = btf__load_module_btf("drvhook", vmlinux);
+	mod = module_btf(po->dt.module);
 	if (!mod) {
-		err = fail(EXIT_FEATURE, "cannot load the stub's BTF (/sys/kernel/btf/drvhook)");
+		err = fail(EXIT_FEATURE, "cannot load the BTF of module '%s' (/sys/kernel/btf/%s)",
+			   po->dt.module, po->dt.module);
 		goto out;
 	}
-	id = btf__find_by_name_kind(mod, "bpf_struct_ops_drvhook_ops", BTF_KIND_STRUCT);
+	snprintf(vname, sizeof(vname), "bpf_struct_ops_%s", po->ops_name);
+	id = btf__find_by_name_kind(mod, vname, BTF_KIND_STRUCT);
 	if (id < 0) {
-		err = fail(EXIT_FEATURE, "the stub's BTF has no bpf_struct_ops_drvhook_ops");
+		err = fail(EXIT_FEATURE, "the BTF of module %s has no %s",
+			   po->dt.module, vname);
 		goto out;
 	}
 	vt = btf__type_by_id(mod, id);
@@ -59,7 +62,7 @@ static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 		}
 	}
 	if (!dt || !btf_is_struct(dt)) {
-		err = fail(EXIT_FAIL, "bpf_struct_ops_drvhook_ops has no 'data' struct");
+		err = fail(EXIT_FAIL, "%s has no 'data' struct", vname);
 		goto out;
 	}
 	buf = calloc(1, vt->size);
@@ -76,7 +79,7 @@ static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 			mt = btf__type_by_id(mod, mt->type);
 		if (mt && btf_is_ptr(mt)) {
 			/* the program libbpf bound to kernel member i */
-			for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+			for (h = 0; h < DRVHOOK_MAX_HOOKS; h++) {
 				prog = po->st_prog[h];
 				if (prog && bpf_program__expected_attach_type(prog) == (enum bpf_attach_type)i)
 					*(unsigned long *)(buf + moff) = bpf_program__fd(prog);
@@ -95,8 +98,8 @@ static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 			continue;
 		msz = btf__resolve_size(mod, m->type);
 		if (msz <= 0 || moff + msz > vt->size || loff + (size_t)msz > lsz) {
-			err = fail(EXIT_FAIL, "drvhook_ops.%s: size mismatch between the stub and %s",
-				   mname, po->path);
+			err = fail(EXIT_FAIL, "%s.%s: size mismatch between module %s and %s",
+				   po->ops_name, mname, po->dt.module, po->path);
 			goto out;
 		}
 		memcpy(buf + moff, local + loff, msz);
@@ -106,8 +109,6 @@ static int build_kern_value(struct policy_obj *po, void **val, __u32 *size)
 	buf = NULL;
 out:
 	free(buf);
-	btf__free(mod);
-	btf__free(vmlinux);
 	return err;
 }
 
@@ -167,16 +168,17 @@ static int replace_struct_ops(struct policy_obj *po, const struct pin_info *pin,
 static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 			    struct attach_opts *o)
 {
-	struct bpf_link *links[DRVHOOK_NR_HOOKS] = {};
+	struct bpf_link *links[DRVHOOK_MAX_HOOKS] = {};
+	const struct dev_type *t = &po->dt;
 	struct drvhook_fb_attach req;
 	char from[600], to[600];
 	bool switched = false;
 	int fd, err, h;
 
-	err = open_dev(o->dev, &fd);
+	err = open_ctl(&fd);
 	if (err)
 		return err;
-	fill_req(&req, o->name, NULL, 0, po->hooks, 0);
+	fill_req(&req, t->name, o->dev_id, o->name, NULL, 0, po->hooks, 0);
 	if (ioctl(fd, DRVHOOK_IOC_FB_COOKIE, &req)) {
 		err = attach_error(errno, o->dev, o->name, NULL, "fallback cookie");
 		goto out;
@@ -186,10 +188,11 @@ static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 	err = pobj_prepare(po, MODE_FALLBACK, o);
 	err = err ?: pobj_load(po);
 	err = err ?: attach_fb_progs(po, links);
-	err = err ?: pin_fb_links(links, pin->dir, "new_");
+	err = err ?: pin_fb_links(links, t, pin->dir, "new_");
 	if (err)
 		goto out;
-	fill_req(&req, o->name, NULL, 0, po->hooks, o->cookie);
+	fill_req(&req, t->name, o->dev_id, o->name, NULL, 0, po->hooks,
+		 o->cookie);
 	fill_links(&req, links);
 	if (ioctl(fd, DRVHOOK_IOC_FB_REPLACE, &req)) {
 		err = attach_error(errno, o->dev, o->name, NULL, "fallback replace");
@@ -197,24 +200,24 @@ static int replace_fallback(struct policy_obj *po, const struct pin_info *pin,
 	}
 	switched = true;
 	/* the new links take the old ones' pins; the old ones go */
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-		hook_pin(to, sizeof(to), pin->dir, h, "");
+	for (h = 0; h < t->nr_hooks; h++) {
+		hook_pin(to, sizeof(to), pin->dir, t, h, "");
 		if (!links[h]) {
 			unlink(to);
 			continue;
 		}
-		hook_pin(from, sizeof(from), pin->dir, h, "new_");
+		hook_pin(from, sizeof(from), pin->dir, t, h, "new_");
 		if (rename(from, to) && !err)
 			err = fail_errno(errno, "replaced, but cannot move %s to %s",
 					 from, to);
 	}
 out:
 	if (!switched) {
-		for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
+		for (h = 0; h < DRVHOOK_MAX_HOOKS; h++)
 			if (links[h])
 				bpf_link__unpin(links[h]);
 	}
-	put_links(links, DRVHOOK_NR_HOOKS, switched);
+	put_links(links, DRVHOOK_MAX_HOOKS, switched);
 	close(fd);
 	return err;
 }
@@ -248,6 +251,7 @@ int do_replace(int argc, char **argv)
 	err = pobj_open(&po, path);
 	err = err ?: need_privs("policy replace");
 	err = err ?: need_device(dev, &d);
+	err = err ?: pobj_bind(&po, &d.dt, dev);
 	if (err)
 		goto out;
 	entry = dev_policy(&d, name);
@@ -256,8 +260,8 @@ int do_replace(int argc, char **argv)
 		goto out;
 	}
 	mode = mode_of(entry->mode);
-	err = pobj_check_contract(path);
-	err = err ?: resolve_mode(mode, &mode);
+	err = pobj_check_contract(path, &d.dt);
+	err = err ?: resolve_mode(&d.dt, mode, &mode);
 	if (err)
 		goto out;
 	if (pin_read(dev, name, &pin) ||
@@ -274,7 +278,7 @@ int do_replace(int argc, char **argv)
 	else
 		err = replace_fallback(&po, &pin, &o);
 	if (!err)
-		print_done("replaced", dev, name, mode, po.hooks, pin.dir,
+		print_done("replaced", dev, name, mode, &d.dt, po.hooks, pin.dir,
 			   mode == MODE_FALLBACK, o.cookie);
 out:
 	pobj_close(&po);

@@ -68,15 +68,15 @@ static void prog_stat(struct prog_stat *ps, int hook, __u32 link_id,
  * The programs of a struct_ops link: the map's value holds, in each
  * function pointer of its 'data', the id of the program there.
  */
-static int struct_ops_progs(int link_fd, struct prog_stat *ps, int *n,
-			    __u32 *map_id)
+static int struct_ops_progs(int link_fd, const struct dev_type *t,
+			    struct prog_stat *ps, int *n, __u32 *map_id)
 {
 	struct bpf_link_info li = {};
 	struct bpf_map_info mi = {};
 	__u32 len = sizeof(li), mlen = sizeof(mi), zero = 0, off = 0;
 	const struct btf_type *vt, *dt = NULL, *mt;
 	const struct btf_member *m;
-	struct btf *vmlinux = NULL, *btf = NULL;
+	struct btf *vmlinux, *btf = NULL, *own = NULL;
 	int map_fd = -1, i, h, err = -ENOENT;
 	char *val = NULL;
 
@@ -91,12 +91,16 @@ static int struct_ops_progs(int link_fd, struct prog_stat *ps, int *n,
 	val = calloc(1, mi.value_size);
 	if (!val || bpf_map_lookup_elem(map_fd, &zero, val))
 		goto out;
-	vmlinux = btf__load_vmlinux_btf();
+	vmlinux = vmlinux_btf();
 	if (!vmlinux)
 		goto out;
-	btf = mi.btf_vmlinux_id ?
-		btf__load_from_kernel_by_id_split(mi.btf_vmlinux_id, vmlinux) :
-		btf__load_module_btf("drvhook", vmlinux);
+	/* the module BTF the map's type is in, else the type's module's */
+	if (mi.btf_vmlinux_id) {
+		own = btf__load_from_kernel_by_id_split(mi.btf_vmlinux_id, vmlinux);
+		btf = own;
+	} else {
+		btf = module_btf(t->module);
+	}
 	if (!btf)
 		goto out;
 	vt = btf__type_by_id(btf, mi.btf_vmlinux_value_type_id);
@@ -110,7 +114,7 @@ static int struct_ops_progs(int link_fd, struct prog_stat *ps, int *n,
 		unsigned long id;
 
 		mt = btf__type_by_id(btf, m->type);
-		h = hook_by_name(btf__name_by_offset(btf, m->name_off));
+		h = type_hook(t, btf__name_by_offset(btf, m->name_off));
 		if (h < 0 || !mt || !btf_is_ptr(mt) || moff + sizeof(id) > mi.value_size)
 			continue;
 		memcpy(&id, val + moff, sizeof(id));
@@ -119,8 +123,7 @@ static int struct_ops_progs(int link_fd, struct prog_stat *ps, int *n,
 	}
 	err = 0;
 out:
-	btf__free(btf);
-	btf__free(vmlinux);
+	btf__free(own);
 	free(val);
 	close(map_fd);
 	return err;
@@ -142,14 +145,14 @@ int policy_progs(const struct pin_info *pin, struct prog_stat *ps, int *n,
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			return -errno;
-		err = struct_ops_progs(fd, ps, n, map_id);
+		err = struct_ops_progs(fd, &pin->dt, ps, n, map_id);
 		close(fd);
 		return err;
 	}
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+	for (h = 0; h < pin->dt.nr_hooks; h++) {
 		if (!(pin->hooks & (1U << h)))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", pin->dir, hook_names[h]);
+		snprintf(path, sizeof(path), "%s/%s", pin->dir, pin->dt.hooks[h]);
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
 			err = -errno;
@@ -178,15 +181,16 @@ static const struct prog_stat *stat_of(const struct prog_stat *ps, int n, int h)
 
 static void json_dev_stats(const struct dev_info *d, bool privs)
 {
-	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct prog_stat ps[DRVHOOK_MAX_HOOKS];
 	struct pin_info pin;
 	__u32 map_id;
 	int i, h, n;
 
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "dev", d->name);
+	jsonw_string_field(jw, "type", d->dt.name);
 	jsonw_uint_field(jw, "dev_id", d->dev_id);
-	json_hook_counts("clamped", d->clamped);
+	json_hook_counts(&d->dt, "clamped", d->clamped);
 	jsonw_name(jw, "policies");
 	jsonw_start_array(jw);
 	for (i = 0; i < d->npols; i++) {
@@ -201,12 +205,12 @@ static void json_dev_stats(const struct dev_info *d, bool privs)
 		jsonw_uint_field(jw, "clamped", p->clamped);
 		jsonw_name(jw, "hooks");
 		jsonw_start_object(jw);
-		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		for (h = 0; h < d->dt.nr_hooks; h++) {
 			const struct prog_stat *s = stat_of(ps, n, h);
 
 			if (!(p->hooks & (1U << h)))
 				continue;
-			jsonw_name(jw, hook_names[h]);
+			jsonw_name(jw, d->dt.hooks[h]);
 			jsonw_start_object(jw);
 			jsonw_uint_field(jw, "runs", p->runs[h]);
 			jsonw_uint_field(jw, "nonzero", p->nonzero[h]);
@@ -234,7 +238,7 @@ static void json_dev_stats(const struct dev_info *d, bool privs)
 static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 {
 	char runs[24], nz[24], cl[24], rc[24], rt[24], pid[24];
-	struct prog_stat ps[DRVHOOK_NR_HOOKS];
+	struct prog_stat ps[DRVHOOK_MAX_HOOKS];
 	unsigned long long total = 0;
 	struct pin_info pin;
 	struct table *t;
@@ -242,9 +246,10 @@ static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 	int i, h, n;
 	bool first;
 
-	printf("%s (dev_id %u): clamped verdicts:", d->name, d->dev_id);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		printf(" %s %llu", hook_names[h], d->clamped[h]);
+	printf("%s (type %s, dev_id %u): clamped verdicts:", d->name,
+	       d->dt.name, d->dev_id);
+	for (h = 0; h < d->dt.nr_hooks; h++)
+		printf(" %s %llu", d->dt.hooks[h], d->clamped[h]);
 	putchar('\n');
 	if (!d->npols) {
 		printf("  no policies\n");
@@ -259,7 +264,7 @@ static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 		if (privs && !pin_read(d->name, p->name, &pin))
 			policy_progs(&pin, ps, &n, &map_id);
 		first = true;
-		for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
+		for (h = 0; h < d->dt.nr_hooks; h++) {
 			const struct prog_stat *s = stat_of(ps, n, h);
 
 			if (!(p->hooks & (1U << h)))
@@ -279,7 +284,7 @@ static unsigned long long print_dev_stats(const struct dev_info *d, bool privs)
 				total += s->run_cnt;
 			}
 			table_row(t, first ? p->name : "", first ? p->mode : "",
-				  first ? cl : "", hook_names[h], runs, nz, pid,
+				  first ? cl : "", d->dt.hooks[h], runs, nz, pid,
 				  rc, rt);
 			first = false;
 		}

@@ -15,67 +15,12 @@
 #include <unistd.h>
 #include "loader.h"
 
-const char *const hook_names[DRVHOOK_NR_HOOKS] = {
-	[DRVHOOK_PROBE] = "probe",
-	[DRVHOOK_REQUEST] = "request",
-	[DRVHOOK_IRQ] = "irq",
-	[DRVHOOK_COMPLETE] = "complete",
-};
-
-int hook_by_name(const char *name)
-{
-	int h;
-
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		if (!strcmp(name, hook_names[h]))
-			return h;
-	return -1;
-}
-
-void hooks_str(unsigned int mask, char *buf, size_t len)
-{
-	size_t off = 0;
-	int h;
-
-	buf[0] = '\0';
-	for (h = 0; h < DRVHOOK_NR_HOOKS && off < len; h++)
-		if (mask & (1U << h))
-			off += snprintf(buf + off, len - off, "%s%s",
-					off ? "," : "", hook_names[h]);
-	if (!buf[0])
-		snprintf(buf, len, "-");
-}
-
-void json_hooks(const char *key, unsigned int mask)
-{
-	int h;
-
-	jsonw_name(jw, key);
-	jsonw_start_array(jw);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		if (mask & (1U << h))
-			jsonw_string(jw, hook_names[h]);
-	jsonw_end_array(jw);
-}
-
 /* Help in JSON mode: null, like bpftool. True when that was printed. */
 bool help_json(void)
 {
 	if (json_output)
 		jsonw_null(jw);
 	return json_output;
-}
-
-/* "key": {"<hook>": v[hook], ...} for every hook */
-void json_hook_counts(const char *key, const unsigned long long *v)
-{
-	int h;
-
-	jsonw_name(jw, key);
-	jsonw_start_object(jw);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++)
-		jsonw_uint_field(jw, hook_names[h], v[h]);
-	jsonw_end_object(jw);
 }
 
 const char *sysfs_root(void)
@@ -92,7 +37,7 @@ const char *pin_root(void)
 	return s && *s ? s : "/sys/fs/bpf/drvhook";
 }
 
-/* The stub's class exists from module init to module exit. */
+/* The core's class exists from its module init to its module exit. */
 bool module_loaded(void)
 {
 	struct stat st;
@@ -101,11 +46,11 @@ bool module_loaded(void)
 }
 
 /*
- * Device and policy names, wherever they come from: what the stub names
- * its devices (eduN) and takes as policy names (hook_core.c), so that each
- * is one path component under the class directory and the pin root.
+ * Device, type, hook and policy names, wherever they come from: what the
+ * core names its devices (<type><N>) and takes as policy names, so that
+ * each is one path component under the class directory and the pin root.
  */
-static bool name_ok(const char *name, size_t max)
+bool name_ok(const char *name, size_t max)
 {
 	size_t len = strnlen(name, max);
 	const char *c;
@@ -127,7 +72,7 @@ int check_name(const char *kind, const char *name, size_t max)
 			   kind, name, max - 1);
 }
 
-/* "edu0" or "/dev/edu0" */
+/* "<type><N>" or "/dev/<type><N>" (e.g. edu0, /dev/edu0) */
 int dev_arg(const char *arg, const char **dev)
 {
 	*dev = strncmp(arg, "/dev/", 5) ? arg : arg + 5;
@@ -150,8 +95,8 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* Reads a whole (small) file; NULL on failure. */
-static char *slurp(const char *path)
+/* Reads a whole (small) file; NULL (errno set) on failure. */
+char *slurp(const char *path)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap), *b;
@@ -159,9 +104,12 @@ static char *slurp(const char *path)
 	size_t n;
 
 	if (!f || !buf) {
+		int err = f ? ENOMEM : errno;
+
 		free(buf);
 		if (f)
 			fclose(f);
+		errno = err;
 		return NULL;
 	}
 	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
@@ -181,9 +129,11 @@ static char *slurp(const char *path)
 
 /*
  * One line of <dev>/policies:
- * <name> <mode> <hooks> <cookie> <clamped> probe=R/N request=R/N ...
+ * <name> <mode> <hooks> <cookie> <clamped> <hook>=R/N ... (every hook of
+ * the device type)
  */
-static int parse_policy(char *line, struct pol_line *p)
+static int parse_policy(char *line, struct pol_line *p,
+			const struct dev_type *t)
 {
 	char hooks[32], *tok, *save = NULL, *eq;
 	int i, h;
@@ -201,7 +151,7 @@ static int parse_policy(char *line, struct pol_line *p)
 		if (!eq)
 			continue;
 		*eq = '\0';
-		h = hook_by_name(tok);
+		h = type_hook(t, tok);
 		if (h < 0)
 			continue;
 		sscanf(eq + 1, "%llu/%llu", &p->runs[h], &p->nonzero[h]);
@@ -230,6 +180,23 @@ int dev_read(const char *name, struct dev_info *d)
 	snprintf(path, sizeof(path), "%s/%s/hooks", sysfs_root(), name);
 	if (!read_file(path, d->hooks, sizeof(d->hooks)))
 		d->hooks[strcspn(d->hooks, "\n")] = '\0';
+	/*
+	 * Its type, as the core registered it; a type missing from the
+	 * types file (a core older than the loader?) gets the device's own
+	 * hook list and no module.
+	 */
+	if (dev_type_of(name, &d->dt) == -ENOENT) {
+		char hooks[sizeof(d->hooks)], *tok, *hsave = NULL;
+
+		snprintf(hooks, sizeof(hooks), "%s", d->hooks);
+		for (tok = strtok_r(hooks, " \t", &hsave);
+		     tok && d->dt.nr_hooks < DRVHOOK_MAX_HOOKS;
+		     tok = strtok_r(NULL, " \t", &hsave))
+			snprintf(d->dt.hooks[d->dt.nr_hooks++], HOOK_NAME_MAX,
+				 "%s", tok);
+	}
+	if (!d->dt.name[0])
+		return -ENOENT;		/* no type: no drvhook device */
 
 	snprintf(path, sizeof(path), "%s/%s/clamped", sysfs_root(), name);
 	pols = slurp(path);
@@ -237,7 +204,7 @@ int dev_read(const char *name, struct dev_info *d)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "%31s %llu", hook, &cnt) != 2)
 			continue;
-		h = hook_by_name(hook);
+		h = type_hook(&d->dt, hook);
 		if (h >= 0)
 			d->clamped[h] = cnt;
 	}
@@ -254,7 +221,7 @@ int dev_read(const char *name, struct dev_info *d)
 		if (!p)
 			break;
 		d->pols = p;
-		if (!parse_policy(line, &d->pols[d->npols]))
+		if (!parse_policy(line, &d->pols[d->npols], &d->dt))
 			d->npols++;
 	}
 	free(pols);
@@ -309,7 +276,8 @@ int dev_list(struct dev_info **devs, int *n)
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
+		/* the devices, not the class's own files (types) */
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "types"))
 			continue;
 		t = realloc(d, (*n + 1) * sizeof(*t));
 		if (!t)
@@ -325,13 +293,13 @@ int dev_list(struct dev_info **devs, int *n)
 	return 0;
 }
 
-/* Fails unless the stub is loaded and has device @dev. */
+/* Fails unless the core is loaded and has device @dev. */
 int need_device(const char *dev, struct dev_info *d)
 {
 	int err;
 
 	if (!module_loaded())
-		return fail(EXIT_FEATURE, "stub module not loaded (no %s): modprobe drvhook",
+		return fail(EXIT_FEATURE, "stub module not loaded (no %s): load the hook core (" CORE_MODULE ") and a device module (modprobe drvhook_<type>)",
 			    sysfs_root());
 	err = dev_read(dev, d);
 	if (err == -ENOENT)
@@ -346,6 +314,35 @@ int need_device(const char *dev, struct dev_info *d)
 void pin_dir(char *buf, size_t len, const char *dev, const char *name)
 {
 	snprintf(buf, len, "%s/%s/%s", pin_root(), dev, name);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The hooks pinned in @p->dir, for pins whose device type is unknown
+ * (device and its module gone): every pin but link and new_*, by name.
+ */
+static void pin_hooks_of_dir(struct pin_info *p)
+{
+	struct dirent *de;
+	DIR *dir = opendir(p->dir);
+	struct dev_type *t = &p->dt;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) && t->nr_hooks < DRVHOOK_MAX_HOOKS) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "link") ||
+		    !strncmp(de->d_name, "new_", 4) ||
+		    !name_ok(de->d_name, HOOK_NAME_MAX))
+			continue;
+		snprintf(t->hooks[t->nr_hooks++], HOOK_NAME_MAX, "%.*s",
+			 HOOK_NAME_MAX - 1, de->d_name);
+	}
+	closedir(dir);
+	qsort(t->hooks, t->nr_hooks, HOOK_NAME_MAX, str_cmp);
 }
 
 /* What the loader pinned for policy @name of @dev; -ENOENT if nothing. */
@@ -367,8 +364,10 @@ int pin_read(const char *dev, const char *name, struct pin_info *p)
 		return -ENOTDIR;
 	snprintf(path, sizeof(path), "%s/link", p->dir);
 	p->link = !access(path, F_OK);
-	for (h = 0; h < DRVHOOK_NR_HOOKS; h++) {
-		snprintf(path, sizeof(path), "%s/%s", p->dir, hook_names[h]);
+	if (dev_type_of(dev, &p->dt))
+		pin_hooks_of_dir(p);
+	for (h = 0; h < p->dt.nr_hooks; h++) {
+		snprintf(path, sizeof(path), "%s/%s", p->dir, p->dt.hooks[h]);
 		if (!access(path, F_OK))
 			p->hooks |= 1U << h;
 	}

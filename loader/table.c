@@ -46,6 +46,38 @@ void table_row(struct table *t, ...)
 	t->nrows++;
 }
 
+/* table_new() and table_row() with the cells in an array */
+struct table *table_new_v(int ncols, const char *const *head)
+{
+	struct table *t = calloc(1, sizeof(*t));
+	int i;
+
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	t->cells = calloc(ncols, sizeof(char *));
+	for (i = 0; i < ncols && t->cells; i++)
+		t->cells[i] = strdup(head[i]);
+	t->nrows = 1;
+	return t;
+}
+
+void table_row_v(struct table *t, const char *const *cells)
+{
+	char **c;
+	int i;
+
+	if (!t)
+		return;
+	c = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(char *));
+	if (!c)
+		return;
+	t->cells = c;
+	for (i = 0; i < t->ncols; i++)
+		c[t->nrows * t->ncols + i] = strdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
 void table_print(struct table *t, const char *indent)
 {
 	int *w, r, i;

@@ -41,6 +41,14 @@ echo "# drvhook: $D"
 # help
 rc 0 "help" "$D" help; has "Usage: drvhook" out; ok $? "help shows usage"
 has "9  policy name" out; ok $? "help lists exit codes"
+has "10 the policy is for another device type" out; ok $? "help lists exit code 10 (device type)"
+if command -v man >/dev/null && command -v col >/dev/null; then
+	MANWIDTH=200 man -l "$top/loader/drvhook.8" 2>/dev/null | col -b |
+		sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' | grep -Eq '^ +10 +The policy is for another device type'
+	ok $? "man page EXIT STATUS: 10, another device type"
+else
+	skip "man page EXIT STATUS: 10" "no man or col on this host"
+fi
 # each command's synopsis, in drvhook help and in the man page's SYNOPSIS:
 # attach and replace take `set VAR=VALUE`
 synopsis() { # synopsis FILE COMMAND: the lines of COMMAND's synopsis in FILE
@@ -123,10 +131,38 @@ rc 4 "ELF, not BPF" "$D" policy attach "$D" dev edu0
 rc 4 "replace with random bytes" "$D" policy replace dev edu0 name x "$tmp/random.o"
 rc 3 "replace with missing file" "$D" policy replace dev edu0 name x "$tmp/none.o"
 
-# BPF objects
+# BPF objects, self-contained: the policy shape bpf/drvhook.bpf.h makes
+# (a struct_ops program per hook and its fentry twin <prog>__fb on
+# T_fb_<hook>, drvhook_fb_cookie, one T_ops map), for device type edu
+# (include/drvhook/edu.h) and for a type the loader knows nothing of,
+# vdev (hooks ping and pong, declared here).
+cat >"$tmp/pol.h" <<'EOF2'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "drvhook/edu.h"
+const volatile __u32 drvhook_fb_cookie = 0;
+#define HOOK(T, H, ctx_t, name, ctx)					\
+	static __always_inline int name##__body(ctx_t *ctx);		\
+	SEC("struct_ops/" #H)						\
+	int BPF_PROG(name, ctx_t *ctx) { return name##__body(ctx); }	\
+	SEC("fentry/" #T "_fb_" #H)					\
+	int BPF_PROG(name##__fb, ctx_t *ctx) { return name##__body(ctx); } \
+	static __always_inline int name##__body(ctx_t *ctx)
+struct vdev_ping_ctx { struct drvhook_dev_info dev; __u32 seq; __u32 fb_cookie; };
+struct vdev_pong_ctx { struct drvhook_dev_info dev; __u32 seq; __u32 fb_cookie; };
+struct vdev_reset_ctx { struct drvhook_dev_info dev; __u32 fb_cookie; };
+struct vdev_ops {
+	int (*ping)(struct vdev_ping_ctx *ctx);
+	int (*pong)(struct vdev_pong_ctx *ctx);
+	int (*reset)(struct vdev_reset_ctx *ctx);
+	DRVHOOK_OPS_DATA;
+};
+char LICENSE[] SEC("license") = "GPL";
+EOF2
 cc_bpf() { # cc_bpf NAME < source
 	cat >"$tmp/$1.bpf.c"
-	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$top/include" -I"$top/bpf" \
+	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$top/include" -I"$tmp" \
 		-I/usr/include/$(uname -m)-linux-gnu -c "$tmp/$1.bpf.c" -o "$tmp/$1.bpf.o" 2>"$tmp/cc.err"
 }
 if command -v clang >/dev/null &&
@@ -137,31 +173,65 @@ SEC("xdp") int pass(struct xdp_md *ctx) { return XDP_PASS; }
 char LICENSE[] SEC("license") = "GPL";
 EOF2
    cc_bpf nolink <<'EOF2' &&
-#include "drvhook.bpf.h"
-DRVHOOK_REQUEST(r1, req) { return 0; }
+#include "pol.h"
+HOOK(edu, request, struct edu_request_ctx, r1, req) { return 0; }
 SEC(".struct_ops")
-struct drvhook_ops nolink = { .request = (void *)r1 };
+struct edu_ops nolink = { .request = (void *)r1 };
 EOF2
    cc_bpf notwin <<'EOF2' &&
-#include "drvhook.bpf.h"
+#include "pol.h"
 SEC("struct_ops/request")
-int BPF_PROG(lonely, struct drvhook_request *req) { return 0; }
+int BPF_PROG(lonely, struct edu_request_ctx *req) { return 0; }
 SEC(".struct_ops.link")
-struct drvhook_ops notwin = { .request = (void *)lonely };
+struct edu_ops notwin = { .request = (void *)lonely };
 EOF2
    cc_bpf longname <<'EOF2' &&
-#include "drvhook.bpf.h"
-DRVHOOK_IRQ(i1, irq) { return 0; }
+#include "pol.h"
+HOOK(edu, irq, struct edu_irq_ctx, i1, irq) { return 0; }
 SEC(".struct_ops.link")
-struct drvhook_ops a_very_long_policy_name = { .irq = (void *)i1 };
+struct edu_ops a_very_long_policy_name = { .irq = (void *)i1 };
 EOF2
-   cc_bpf basic < "$top/bpf/test_basic.bpf.c"; then
-	rc 4 "BPF object without drvhook_ops" "$D" policy attach "$tmp/plain.bpf.o" dev edu0
-	has "no struct_ops map of type drvhook_ops" err; ok $? "says: no drvhook_ops map"
+   cc_bpf notops <<'EOF2' &&
+#include "pol.h"
+struct drvhook_ops_evil {
+	int (*request)(struct edu_request_ctx *ctx);
+	DRVHOOK_OPS_DATA;
+};
+HOOK(edu, request, struct edu_request_ctx, evil_request, req) { return 0; }
+SEC(".struct_ops.link")
+struct drvhook_ops_evil evil = { .request = (void *)evil_request };
+EOF2
+   cc_bpf vping <<'EOF2' &&
+#include "pol.h"
+HOOK(vdev, ping, struct vdev_ping_ctx, vping_ping, c) { return 0; }
+HOOK(vdev, pong, struct vdev_pong_ctx, vping_pong, c) { return 0; }
+SEC(".struct_ops.link")
+struct vdev_ops vping = { .ping = (void *)vping_ping, .pong = (void *)vping_pong };
+EOF2
+   cc_bpf vreset <<'EOF2' &&
+#include "pol.h"
+HOOK(vdev, reset, struct vdev_reset_ctx, vreset_reset, c) { return 0; }
+SEC(".struct_ops.link")
+struct vdev_ops vreset = { .reset = (void *)vreset_reset };
+EOF2
+   cc_bpf basic <<'EOF2'; then
+#include "pol.h"
+HOOK(edu, request, struct edu_request_ctx, basic_request, req) { return 0; }
+HOOK(edu, complete, struct edu_complete_ctx, basic_complete, c) { return 0; }
+SEC(".struct_ops.link")
+struct edu_ops test_basic = {
+	.request = (void *)basic_request,
+	.complete = (void *)basic_complete,
+};
+EOF2
+	rc 4 "BPF object without a T_ops map" "$D" policy attach "$tmp/plain.bpf.o" dev edu0
+	has "no struct_ops map of a drvhook device type" err; ok $? "says: no T_ops map"
 	rc 4 "plain .struct_ops map" "$D" policy attach "$tmp/nolink.bpf.o" dev edu0
 	has "struct_ops.link" err; ok $? "says: needs .struct_ops.link"
 	rc 4 "struct_ops program without fentry twin" "$D" policy attach "$tmp/notwin.bpf.o" dev edu0
-	has "no fentry twin 'lonely__fb'" err; ok $? "says: missing twin"
+	has "no fentry twin 'lonely__fb' in section fentry/edu_fb_request" err; ok $? "says: missing twin, on edu_fb_request"
+	rc 4 "struct_ops map of no <type>_ops struct" "$D" policy attach "$tmp/notops.bpf.o" dev edu0
+	has "is a struct drvhook_ops_evil, not a struct <type>_ops" err; ok $? "says: not a <type>_ops"
 	json "not a policy" "$D" -j policy attach "$tmp/plain.bpf.o" dev edu0
 	rc 2 "default name too long" "$D" policy attach "$tmp/longname.bpf.o" dev edu0
 	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
@@ -177,7 +247,7 @@ EOF2
 	fi
 else
 	echo "# clang: $(cat "$tmp/cc.err" 2>/dev/null | head -3)"
-	for i in $(seq 13); do skip "BPF object checks" "cannot build BPF objects"; done
+	for i in $(seq 15); do skip "BPF object checks" "cannot build BPF objects"; done
 fi
 
 # feature probe, listings (real system: no stub module on a plain host)
@@ -203,11 +273,17 @@ else
 	for i in 1 2 3 4 5; do skip "no-stub checks" "stub loaded"; done
 fi
 
-# a fake device tree: the sysfs parsers
+# a fake device tree: the sysfs parsers. Two types: edu, and vdev, a
+# type the loader knows nothing of (its hooks, its module: from types)
 f=$tmp/sys
-mkdir -p "$f/edu0" "$f/edu1"
+mkdir -p "$f/edu0" "$f/edu1" "$f/vdev0"
+cat >"$f/types" <<'EOF2'
+edu drvhook_edu probe request irq complete
+vdev drvhook_vdev ping pong
+EOF2
 for d in edu0:0 edu1:1; do
 	echo "${d#*:}" >"$f/${d%:*}/dev_id"
+	echo edu >"$f/${d%:*}/type"
 	echo "probe request irq complete" >"$f/${d%:*}/hooks"
 	printf 'probe 0\nrequest 3\nirq 0\ncomplete 1\n' >"$f/${d%:*}/clamped"
 done
@@ -216,10 +292,33 @@ test_double fallback 0x2 7 0 probe=0/0 request=5/0 irq=0/0 complete=0/0
 test_basic struct_ops 0xa 0 2 probe=0/0 request=9/4 irq=0/0 complete=8/1
 EOF2
 : >"$f/edu1/policies"
+echo 0 >"$f/vdev0/dev_id"; echo vdev >"$f/vdev0/type"; echo "ping pong" >"$f/vdev0/hooks"
+printf 'ping 4\npong 0\n' >"$f/vdev0/clamped"
+echo "vp fallback 0x3 9 1 ping=6/2 pong=1/0" >"$f/vdev0/policies"
 export DRVHOOK_SYSFS=$f DRVHOOK_BPFFS=$tmp/pins
 mkdir -p "$tmp/pins/edu5/gone" && : >"$tmp/pins/edu5/gone/request"
+mkdir -p "$tmp/pins/vdev3/away" && : >"$tmp/pins/vdev3/away/pong"
 rc 0 "fake: device list" "$D" device list
 has "edu1" out; ok $? "fake: device list shows edu1"
+grep -Eq '^DEV +TYPE +ID' "$tmp/out" && grep -Eq '^vdev0 +vdev +0 +1 +4 +ping pong$' "$tmp/out"
+ok $? "fake: device list: a TYPE column, vdev0 of type vdev"
+"$D" -j device list >"$tmp/out"
+python3 - "$tmp/out" <<'EOF2'
+import json, sys
+l = json.load(open(sys.argv[1]))
+t = {x["dev"]: x["type"] for x in l}
+assert t == {"edu0": "edu", "edu1": "edu", "vdev0": "vdev"}, t
+v = [x for x in l if x["dev"] == "vdev0"][0]
+assert v["hooks"] == ["ping", "pong"] and v["clamped"] == {"ping": 4, "pong": 0}, v
+p = v["policies"][0]
+assert p["hooks"] == ["ping", "pong"] and p["counters"]["ping"] == {"runs": 6, "nonzero": 2}, p
+EOF2
+ok $? "fake: -j device list: type, and vdev's own hooks and counters"
+rc 0 "fake: device show vdev0" "$D" device show /dev/vdev0
+grep -q "vdev0: type vdev, dev_id 0, hooks: ping pong" "$tmp/out" &&
+	grep -Eq '^ +# +NAME +MODE +HOOKS +PING +PONG +CLAMPED$' "$tmp/out" &&
+	grep -Eq '^ +1 +vp +fallback +ping,pong +6/2 +1/0 +1$' "$tmp/out"
+ok $? "fake: device show vdev0: its type's hooks as columns"
 rc 0 "fake: device show" "$D" device show edu0
 has "9/4" out; ok $? "fake: device show shows runs/nonzero"
 "$D" -j device show edu0 >"$tmp/out"
@@ -246,8 +345,13 @@ st = {(x["dev"], x["name"]): (x["state"], x["position"]) for x in l}
 assert st[("edu0", "test_double")] == ("attached, not pinned", 1), st
 assert st[("edu0", "test_basic")] == ("attached, not pinned", 2), st
 assert st[("edu5", "gone")] == ("device absent", None), st
+assert st[("vdev0", "vp")] == ("attached, not pinned", 1), st
+assert st[("vdev3", "away")] == ("device absent", None), st
+ty = {(x["dev"], x["name"]): (x["type"], x["hooks"]) for x in l}
+assert ty[("vdev3", "away")] == ("vdev", ["pong"]), ty
+assert ty[("edu5", "gone")] == ("edu", ["request"]), ty
 EOF2
-ok $? "fake: policy list marks device absent"
+ok $? "fake: policy list marks device absent, its type from its name"
 rc 0 "fake: policy list dev" "$D" policy list dev edu5
 has "device absent" out; ok $? "fake: pins of an absent device"
 rc 7 "fake: unknown device" "$D" device show edu9
@@ -269,6 +373,30 @@ assert p[1]["hooks"]["request"]["run_cnt"] is None, p	# no pins: no program
 EOF2
 ok $? "fake: -p stats: counters per policy and hook"
 rc 7 "fake: stats of unknown device" "$D" stats dev edu9
+rc 0 "fake: stats of vdev0" "$D" stats dev vdev0
+grep -q "vdev0 (type vdev, dev_id 0): clamped verdicts: ping 4 pong 0" "$tmp/out"
+ok $? "fake: stats vdev0: its hooks"
+# feature probe: a block per registered type
+rc 0 "fake: feature probe" "$D" feature probe
+grep -q '^device type edu (module drvhook_edu)' "$tmp/out" &&
+	grep -q '^device type vdev (module drvhook_vdev)' "$tmp/out" &&
+	grep -Eq '^  struct_ops type vdev_ops +(yes|no)' "$tmp/out" &&
+	grep -Eq '^  devices +vdev0$' "$tmp/out" && grep -Eq '^  devices +edu0 edu1$' "$tmp/out" &&
+	grep -Eq '^device types +2$' "$tmp/out"
+ok $? "fake: feature probe: a block per device type"
+"$D" -j feature probe >"$tmp/out"
+python3 - "$tmp/out" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert {"kernel", "module_loaded", "mode", "mode_reason", "link_update", "types"} <= d.keys(), d
+t = {x["type"]: x for x in d["types"]}
+assert sorted(t) == ["edu", "vdev"], t
+v = t["vdev"]
+assert v["module"] == "drvhook_vdev" and v["hooks"] == ["ping", "pong"] and v["ops_type"] == "vdev_ops", v
+assert {"module_btf", "struct_ops_type", "fallback_hooks", "setters", "devices", "mode", "mode_reason"} <= v.keys(), v
+assert v["devices"] == ["vdev0"] and t["edu"]["devices"] == ["edu0", "edu1"], t
+EOF2
+ok $? "fake: -j feature probe: a types array"
 # device names that leave the pin root: refused before any path is used.
 # Decoys outside the pin root, reachable through '..' from it, survive.
 mkdir -p "$tmp/outside/victim"
@@ -298,8 +426,29 @@ if [ "$(id -u)" = 0 ] && [ -f "$tmp/basic.bpf.o" ]; then
 	rc 9 "fake: attach before an unknown anchor" "$D" policy attach "$tmp/basic.bpf.o" dev edu1 before nosuch
 	rc 9 "fake: replace an unknown policy" "$D" policy replace dev edu0 name nosuch "$tmp/basic.bpf.o"
 	rc 9 "fake: detach an unknown policy" "$D" policy detach dev edu0 name nosuch
+	# an object for another device type: refused before load, naming both
+	rc 10 "fake: edu policy on vdev0" "$D" policy attach "$tmp/basic.bpf.o" dev vdev0
+	has "policy is for device type 'edu' (struct edu_ops), device vdev0 is of type 'vdev'" err
+	ok $? "fake: edu policy on vdev0: names both types"
+	rc 10 "fake: vdev policy on edu1" "$D" policy attach "$tmp/vping.bpf.o" dev edu1
+	has "policy is for device type 'vdev' (struct vdev_ops), device edu1 is of type 'edu'" err
+	ok $? "fake: vdev policy on edu1: names both types"
+	rc 10 "fake: replace with another type's policy" "$D" policy replace dev vdev0 name vp "$tmp/basic.bpf.o"
+	"$D" -j policy attach "$tmp/basic.bpf.o" dev vdev0 >"$tmp/out" 2>/dev/null
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "device type" in d["error"]' "$tmp/out"
+	ok $? "fake: type mismatch as JSON"
+	rc 5 "fake: vdev policy with a hook vdev lacks" "$D" policy attach "$tmp/vreset.bpf.o" dev vdev0
+	has "implements hook 'reset', which device type 'vdev' lacks (its hooks: ping,pong)" err
+	ok $? "fake: hook the type lacks: says so"
+	if [ ! -e /sys/kernel/btf/drvhook ]; then
+		# past the type check; this host has no drvhook BTF
+		rc 5 "fake: vdev policy on vdev0 passes the type check" "$D" policy attach "$tmp/vping.bpf.o" dev vdev0 name vp2
+		has "module BTF" err; ok $? "fake: vdev policy on vdev0: stops at the module BTF"
+	else
+		for i in 1 2; do skip "fake: vdev policy on vdev0" "this host has drvhook's BTF"; done
+	fi
 else
-	for i in 1 2 3 4; do skip "fake: name checks" "not root"; done
+	for i in $(seq 15); do skip "fake: name and type checks" "not root"; done
 fi
 
 echo "1..$n"

@@ -6,15 +6,15 @@
  *    value of an integer variable of .rodata, .data or .bss (a policy's
  *    `const volatile __u32 burst = 10;`);
  *  - optional-kfunc flags: a .rodata variable drvhook_kfunc_<name> is set
- *    to 1 when the running kernel (vmlinux or the stub module) has the
- *    function <name> in its BTF, 0 otherwise (bpf/drvhook_compat.bpf.h,
- *    drvhook_kfunc_exists()).
+ *    to 1 when the running kernel (vmlinux, the hook core or the device
+ *    type's module) has the function <name> in its BTF, 0 otherwise
+ *    (bpf/drvhook_compat.bpf.h, drvhook_kfunc_exists()).
  *
  * The variables are found by name in the object's BTF DATASECs; libbpf
  * gives their initial values (bpf_map__initial_value).
  *
- * And a policy's context writes, checked against the stub's contract
- * before load (pobj_check_writes()).
+ * And a policy's context writes, checked against its device type's
+ * contract before load (pobj_check_writes()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 #include "loader.h"
 
 #define KFUNC_FLAG	"drvhook_kfunc_"
-#define SETTER		"drvhook_set_"
+#define SETTER		"_set_"		/* T_set_H_F */
 
 static const char *const data_secs[] = { ".rodata", ".data", ".bss" };
 
@@ -139,30 +139,11 @@ static bool btf_has_func(const struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
-/*
- * The running kernel's BTF and the stub's module BTF (NULL when the stub
- * is not loaded), read once.
- */
-static int kernel_btf(struct btf **vmlinux, struct btf **stub)
-{
-	static struct btf *vm, *mod;
-
-	if (!vm) {
-		vm = btf__load_vmlinux_btf();
-		if (!vm)
-			return -1;
-		mod = btf__load_module_btf("drvhook", vm);
-	}
-	*vmlinux = vm;
-	*stub = mod;
-	return 0;
-}
-
 /* Sets every drvhook_kfunc_<name> flag of .rodata from the kernel's BTF. */
-int pobj_set_kfunc_flags(struct bpf_object *obj)
+int pobj_set_kfunc_flags(struct bpf_object *obj, const char *module)
 {
 	const struct btf *btf = bpf_object__btf(obj);
-	struct btf *vmlinux = NULL, *mod = NULL;
+	struct btf *vmlinux = NULL, *mod = NULL, *core = NULL;
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec, *t;
 	const char *name;
@@ -179,18 +160,31 @@ int pobj_set_kfunc_flags(struct bpf_object *obj)
 		name = btf__name_by_offset(btf, t->name_off);
 		if (strncmp(name, KFUNC_FLAG, strlen(KFUNC_FLAG)))
 			continue;
-		if (!vmlinux && kernel_btf(&vmlinux, &mod))
-			return fail(EXIT_FEATURE, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): optional kfuncs need CONFIG_DEBUG_INFO_BTF");
+		if (!vmlinux) {
+			vmlinux = vmlinux_btf();
+			if (!vmlinux)
+				return fail(EXIT_FEATURE, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): optional kfuncs need CONFIG_DEBUG_INFO_BTF");
+			core = module_btf(CORE_MODULE);
+			mod = module_btf(module);
+		}
 		if (var_find(obj, name, &v) || !is_integer(v.type))
 			continue;
 		var_store(&v, btf_has_func(vmlinux, name + strlen(KFUNC_FLAG)) ||
+			      btf_has_func(core, name + strlen(KFUNC_FLAG)) ||
 			      btf_has_func(mod, name + strlen(KFUNC_FLAG)));
 	}
 	return 0;
 }
 
-/* The next extern function of @btf named drvhook_set_*, after type @id. */
-static int next_setter(const struct btf *btf, int id, const char **name)
+/* "T_set_" of type @t */
+static void setter_prefix(const struct dev_type *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s" SETTER, t->name);
+}
+
+/* The next extern function of @btf named @pfx*, after type @id. */
+static int next_setter(const struct btf *btf, int id, const char *pfx,
+		       const char **name)
 {
 	const struct btf_type *t;
 	int n = btf__type_cnt(btf);
@@ -201,36 +195,40 @@ static int next_setter(const struct btf *btf, int id, const char **name)
 		if (!btf_is_func(t) || btf_vlen(t) != BTF_FUNC_EXTERN)
 			continue;
 		*name = btf__name_by_offset(btf, t->name_off);
-		if (!strncmp(*name, SETTER, strlen(SETTER)))
+		if (!strncmp(*name, pfx, strlen(pfx)))
 			return id;
 	}
 	return 0;
 }
 
 /*
- * Appends to @buf the fields of @hook the stub has a setter for, i.e. the
- * ones its contract lets policies write; true when it has any setter.
+ * Appends to @buf the fields of hook @hook that type @t's module has a
+ * setter for, i.e. the ones its contract lets policies write; true when
+ * it has any setter.
  */
-static bool stub_setters(const struct btf *stub, const char *hook,
-			 char *buf, size_t len)
+static bool stub_setters(const struct btf *stub, const struct dev_type *t,
+			 const char *hook, char *buf, size_t len)
 {
 	const struct btf *base = btf__base_btf(stub);
 	int id = base ? (int)btf__type_cnt(base) : 1, n = btf__type_cnt(stub);
-	size_t hl = strlen(hook), used = 0;
-	const struct btf_type *t;
+	size_t hl = strlen(hook), used = 0, pl;
+	const struct btf_type *bt;
+	char pfx[64];
 	bool any = false;
 	const char *name;
 
+	setter_prefix(t, pfx, sizeof(pfx));
+	pl = strlen(pfx);
 	buf[0] = '\0';
 	for (; id < n; id++) {
-		t = btf__type_by_id(stub, id);
-		if (!btf_is_func(t))
+		bt = btf__type_by_id(stub, id);
+		if (!btf_is_func(bt))
 			continue;
-		name = btf__name_by_offset(stub, t->name_off);
-		if (strncmp(name, SETTER, strlen(SETTER)))
+		name = btf__name_by_offset(stub, bt->name_off);
+		if (strncmp(name, pfx, pl))
 			continue;
 		any = true;
-		name += strlen(SETTER);
+		name += pl;
 		if (strncmp(name, hook, hl) || name[hl] != '_')
 			continue;
 		if (used < len)
@@ -240,13 +238,29 @@ static bool stub_setters(const struct btf *stub, const char *hook,
 	return any;
 }
 
+/* The hook of @t that setter suffix @rest ("H_F") starts with: longest. */
+static int setter_hook(const struct dev_type *t, const char *rest)
+{
+	size_t l, best = 0;
+	int h, found = -1;
+
+	for (h = 0; h < t->nr_hooks; h++) {
+		l = strlen(t->hooks[h]);
+		if (l > best && !strncmp(rest, t->hooks[h], l) && rest[l] == '_') {
+			best = l;
+			found = h;
+		}
+	}
+	return found;
+}
+
 /*
- * The context writes of the policy object @path against the stub's
- * contract, the stub's module BTF @stub. In a fentry twin,
- * drvhook_write(ctx, field, val) calls the stub's setter kfunc
- * drvhook_set_<hook>_<field>() (bpf/drvhook.bpf.h), and the stub has one
- * for each field its hooks' contracts let policies write and no other.
- * An object needing a setter the stub lacks writes outside the contract:
+ * The context writes of the policy object @path against the contract of
+ * its device type @t, whose module's BTF is @stub. In a fentry twin,
+ * drvhook_write(ctx, field, val) calls the setter kfunc T_set_H_F() of
+ * the type's module (its BPF header), and the module has one for each
+ * field its hooks' contracts let policies write and no other. An object
+ * needing a setter the module lacks writes outside the contract:
  * EXIT_VERIFIER, naming the field and what the hook lets policies write.
  * Checked before load in both modes: libbpf resolves the externs of the
  * whole object, so it would refuse the policy in struct_ops mode too, but
@@ -256,34 +270,42 @@ static bool stub_setters(const struct btf *stub, const char *hook,
  * turns its extern functions into global ones.
  */
 static int check_writes(const struct btf *btf, const char *path,
-			const struct btf *stub)
+			const struct btf *stub, const struct dev_type *t)
 {
-	char hook[32], fb[64], writable[256];
-	const char *name, *field;
-	int id = 0, code = 0;
-	size_t hl;
+	char pfx[64], hook[HOOK_NAME_MAX + 8], fb[128], writable[256];
+	const char *name, *rest, *field;
+	int id = 0, code = 0, h;
 
-	while (!code && (id = next_setter(btf, id, &name))) {
+	setter_prefix(t, pfx, sizeof(pfx));
+	while (!code && (id = next_setter(btf, id, pfx, &name))) {
 		if (btf_has_func(stub, name))
 			continue;
-		name += strlen(SETTER);
-		field = strchr(name, '_');
-		hl = field ? (size_t)(field - name) : strlen(name);
-		snprintf(hook, sizeof(hook), "%.*s", (int)hl, name);
-		snprintf(fb, sizeof(fb), "drvhook_fb_%s", hook);
-		if (!stub_setters(stub, hook, writable, sizeof(writable))) {
-			code = fail(EXIT_FEATURE, "%s writes context fields through setter kfuncs (%s%s()), and the stub has none: it is older than the policy's drvhook.bpf.h",
-				    path, SETTER, name);
-		} else if (!field || !field[1] || !btf_has_func(stub, fb)) {
-			code = fail(EXIT_VERIFIER, "%s calls %s%s(): the stub has no hook '%s' with such a field",
-				    path, SETTER, name, hook);
+		rest = name + strlen(pfx);
+		h = setter_hook(t, rest);
+		if (h >= 0) {
+			snprintf(hook, sizeof(hook), "%s", t->hooks[h]);
+			field = rest + strlen(hook) + 1;
 		} else {
-			code = fail(EXIT_VERIFIER, "policy %s writes drvhook_%s.%s: outside the %s hook's contract (writable: %s)",
-				    path, hook, field + 1, hook,
+			field = strchr(rest, '_');
+			snprintf(hook, sizeof(hook), "%.*s",
+				 (int)(field ? (size_t)(field - rest) : strlen(rest)),
+				 rest);
+			field = field ? field + 1 : "";
+		}
+		snprintf(fb, sizeof(fb), "%s_fb_%s", t->name, hook);
+		if (!stub_setters(stub, t, hook, writable, sizeof(writable))) {
+			code = fail(EXIT_FEATURE, "%s writes context fields through setter kfuncs (%s()), and module %s has none: it is older than the policy's headers",
+				    path, name, t->module);
+		} else if (h < 0 || !*field || !btf_has_func(stub, fb)) {
+			code = fail(EXIT_VERIFIER, "%s calls %s(): device type '%s' has no hook '%s' with such a field",
+				    path, name, t->name, hook);
+		} else {
+			code = fail(EXIT_VERIFIER, "policy %s writes %s_%s_ctx.%s: outside the %s hook's contract (writable: %s)",
+				    path, t->name, hook, field, hook,
 				    writable[0] ? writable : "nothing");
 			snprintf(writable, sizeof(writable),
-				 "drvhook_write() of '%s' in a %s hook: the stub has no %s%s()",
-				 field + 1, hook, SETTER, name);
+				 "drvhook_write() of '%s' in a %s hook: module %s has no %s()",
+				 field, hook, t->module, name);
 			fail_detail(writable);
 		}
 	}
@@ -291,29 +313,34 @@ static int check_writes(const struct btf *btf, const char *path,
 }
 
 /* check_writes() on the policy object @path. */
-int pobj_check_writes(const char *path, const struct btf *stub)
+int pobj_check_writes(const char *path, const struct btf *stub,
+		      const struct dev_type *t)
 {
 	struct btf *btf = btf__parse_elf(path, NULL);
 	int err;
 
 	if (!btf)
 		return 0;	/* libbpf says what is wrong at load */
-	err = check_writes(btf, path, stub);
+	err = check_writes(btf, path, stub, t);
 	btf__free(btf);
 	return err;
 }
 
-/* pobj_check_writes() against the running stub, if the policy writes. */
-int pobj_check_contract(const char *path)
+/* pobj_check_writes() against the running module of @t, if the policy writes. */
+int pobj_check_contract(const char *path, const struct dev_type *t)
 {
-	struct btf *btf = btf__parse_elf(path, NULL), *vmlinux, *stub;
+	struct btf *btf = btf__parse_elf(path, NULL), *stub;
 	const char *name;
+	char pfx[64];
 	int err = 0;
 
-	/* without the stub's BTF, libbpf reports what is missing */
-	if (btf && next_setter(btf, 0, &name) &&
-	    !kernel_btf(&vmlinux, &stub) && stub)
-		err = check_writes(btf, path, stub);
+	setter_prefix(t, pfx, sizeof(pfx));
+	/* without the module's BTF, libbpf reports what is missing */
+	if (btf && next_setter(btf, 0, pfx, &name)) {
+		stub = module_btf(t->module);
+		if (stub)
+			err = check_writes(btf, path, stub, t);
+	}
 	btf__free(btf);
 	return err;
 }
