@@ -12,11 +12,13 @@
 #   make vm         an interactive guest shell (KERNEL=suite)
 #   make bench      what a hook costs next to the alternatives, on every
 #                   kernel (KERNELS=...); results in build/bench/
-#   make -C kmod KDIR=<headers dir>   the stub for one kernel
+#   make -C kmod KDIR=<headers dir>   the modules for one kernel: the hook core
+#                   kmod/core/drvhook.ko and kmod/edu/drvhook_edu.ko
 #   make install    the CLI, its man pages, the shipped policies, the policy
 #                   headers, drvhook.pc, the systemd units and udev rule that
 #                   apply /etc/drvhook/policies.d (PREFIX=/usr/local, DESTDIR=)
-#   make install-dkms  the stub's source tree for DKMS: /usr/src/drvhook-VERSION
+#   make install-dkms  the modules' source tree for DKMS (kmod/: the core
+#                   drvhook.ko and drvhook_edu.ko; include/): /usr/src/drvhook-VERSION
 #   make uninstall  removes what install (and install-dkms) put there
 VERSION := 0.1
 BUILD := build
@@ -108,7 +110,20 @@ POLICYDIR := $(PREFIX)/lib/drvhook/policies
 INCDIR := $(PREFIX)/include/drvhook
 PCDIR := $(PREFIX)/share/pkgconfig
 DKMSDIR := /usr/src/drvhook-$(VERSION)
-POLICY_HEADERS := include/drvhook.h bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h
+# the policy headers, installed under $(INCDIR) as they are laid out under
+# include/ and bpf/ (include/drvhook/edu.h -> $(INCDIR)/drvhook/edu.h,
+# bpf/edu/edu.bpf.h -> $(INCDIR)/edu/edu.bpf.h): -I$(INCDIR) then finds
+# what -Iinclude -Ibpf finds in the tree. install and uninstall read only
+# this list.
+POLICY_HEADERS := include/drvhook.h include/drvhook/edu.h bpf/drvhook.bpf.h \
+	bpf/drvhook_compat.bpf.h bpf/edu/edu.bpf.h
+# $(call inc_dest,HEADERS): their paths under $(INCDIR)
+inc_dest = $(patsubst bpf/%,%,$(patsubst include/%,%,$(1)))
+# the modules' sources for DKMS, as laid out in the tree: kmod/ (Kbuild,
+# Makefile, core/, edu/) and the headers they include (include/); not a
+# build's outputs (*.mod.c)
+DKMS_SOURCES = $(sort $(shell find kmod include -type f \( -name '*.[ch]' -o -name Kbuild \
+	-o -name Makefile \) ! -name '*.mod.c'))
 MULTIARCH := $(shell gcc -print-multiarch)
 
 install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
@@ -122,15 +137,14 @@ install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	install -m 0644 systemd/60-drvhook.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 0644 $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES)) $(DESTDIR)$(POLICYDIR)/
-	install -m 0644 $(POLICY_HEADERS) $(DESTDIR)$(INCDIR)/
+	for h in $(POLICY_HEADERS); do d=$${h#include/}; d=$${d#bpf/}; \
+		install -D -m 0644 $$h $(DESTDIR)$(INCDIR)/$$d || exit 1; done
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@MULTIARCH@|$(MULTIARCH)|' drvhook.pc.in >$(DESTDIR)$(PCDIR)/drvhook.pc
 	chmod 0644 $(DESTDIR)$(PCDIR)/drvhook.pc
 
 install-dkms:
-	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include
-	install -m 0644 kmod/Kbuild kmod/Makefile kmod/*.[ch] $(DESTDIR)$(DKMSDIR)/kmod/
-	install -m 0644 include/drvhook.h include/drvhook_shuffled.h $(DESTDIR)$(DKMSDIR)/include/
+	for f in $(DKMS_SOURCES); do install -D -m 0644 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit 1; done
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
 uninstall:
@@ -138,9 +152,12 @@ uninstall:
 		$(DESTDIR)$(MAN5DIR)/drvhook.conf.5 $(DESTDIR)$(PCDIR)/drvhook.pc \
 		$(patsubst %,$(DESTDIR)$(UNITDIR)/%,$(UNITS)) $(DESTDIR)$(UDEVDIR)/60-drvhook.rules
 	rm -f $(patsubst %,$(DESTDIR)$(POLICYDIR)/%.bpf.o,$(POLICIES))
-	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(notdir $(POLICY_HEADERS)))
+	rm -f $(patsubst %,$(DESTDIR)$(INCDIR)/%,$(call inc_dest,$(POLICY_HEADERS)))
 	rm -rf $(DESTDIR)$(DKMSDIR)
-	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook $(DESTDIR)$(INCDIR) \
+	for d in $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(PREFIX)/lib/drvhook \
+		$(filter-out $(DESTDIR)$(INCDIR),$(patsubst %/,%,$(sort $(dir \
+			$(patsubst %,$(DESTDIR)$(INCDIR)/%,$(call inc_dest,$(POLICY_HEADERS))))))) \
+		$(DESTDIR)$(INCDIR) \
 		$(DESTDIR)$(CONFDIR)/policies.d $(DESTDIR)$(CONFDIR); do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 

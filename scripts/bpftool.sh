@@ -3,7 +3,7 @@
 #
 # Debian's bpftool (7.5 in trixie and bookworm-backports, 7.8 in
 # trixie-backports) segfaults in `bpftool struct_ops list|show|dump` when a
-# struct_ops type comes from a kernel module, as drvhook_ops does: it looks
+# struct_ops type comes from a kernel module, as edu_ops (drvhook_edu) does: it looks
 # the map's value type up in vmlinux BTF only. This builds the bpftool that
 # Debian ships in trixie-backports from the same source, Debian's
 # linux-source package of the trixie-backports kernel that kernel.sh last

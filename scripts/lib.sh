@@ -27,6 +27,74 @@ apt_mirror() {
 # Kernel matrix of `make check` (the default of KERNELS, STRESS_KERNELS...).
 ALL_SUITES="bookworm trixie trixie-backports"
 
+# drvhook's kernel modules: the one list of what is built, copied into the
+# guests and loaded. One "NAME TREE" a line, in load order (unloaded in
+# reverse): `make -C TREE KDIR=...` (TREE a folder of the source tree)
+# builds NAME.ko somewhere under TREE (kmod/'s Kbuild builds core/ and
+# edu/). Trees are built once each, in this order; a later tree is given
+# the earlier trees' Module.symvers (KBUILD_EXTRA_SYMBOLS). Adding a module
+# is adding its line. Shipped modules (DKMS, debian/) are listed in
+# dkms.conf, which must not name a test-only one (drvhook_vdev: the
+# test-only device type of selftests/kmod/vdev/, loaded in every guest).
+DRVHOOK_KMODS="
+drvhook kmod
+drvhook_edu kmod
+drvhook_vdev selftests/kmod/vdev
+"
+
+# kmod_names: the module names in load order
+kmod_names() { awk 'NF { print $1 }' <<<"$DRVHOOK_KMODS"; }
+# kmod_trees: the trees to build, in order
+kmod_trees() { awk 'NF && !seen[$2]++ { print $2 }' <<<"$DRVHOOK_KMODS"; }
+# kmod_tree NAME: the tree that builds NAME
+kmod_tree() { awk -v n="$1" '$1 == n { print $2 }' <<<"$DRVHOOK_KMODS"; }
+
+# kmod_make SRC KDIR [MAKEVAR=value ...]: builds every tree of SRC (as the
+# make that runs sees it) in order, each with the earlier trees'
+# Module.symvers. $KMOD_RUN (an array: e.g. chroot ROOT env -i ...)
+# prefixes each make.
+kmod_make() {
+	local src=$1 kdir=$2 tree syms=; shift 2
+	for tree in $(kmod_trees); do
+		"${KMOD_RUN[@]}" make -C "$src/$tree" KDIR="$kdir" -j"$(nproc)" \
+			${syms:+KBUILD_EXTRA_SYMBOLS="${syms# }"} "$@" || return 1
+		syms="$syms $src/$tree/Module.symvers"
+	done
+}
+
+# kmod_collect SRC OUT: copies NAME.ko of every module, found under its
+# tree in SRC (as this script sees it), to OUT, and writes OUT/modules
+# (the names in load order: what the guests' load_modules reads). Fails,
+# naming it, when a module was not built (or was built twice).
+kmod_collect() {
+	local src=$1 out=$2 name found
+	mkdir -p "$out"
+	: >"$out/modules"
+	for name in $(kmod_names); do
+		found=$(find "$src/$(kmod_tree "$name")" -name "$name.ko")
+		[ -n "$found" ] || { echo "error: $name.ko not built (under $(kmod_tree "$name")/)" >&2; return 1; }
+		[ "$(wc -l <<<"$found")" = 1 ] || { echo "error: $name.ko built twice: $found" >&2; return 1; }
+		cp "$found" "$out/"
+		echo "$name" >>"$out/modules"
+	done
+}
+
+# kmod_complete DIR: DIR (build-kmod.sh's OUTDIR) holds every module
+kmod_complete() {
+	local name
+	[ -f "$1/modules" ] || return 1
+	for name in $(kmod_names); do [ -f "$1/$name.ko" ] || return 1; done
+}
+
+# kmod_install DIR DEST: the modules of DIR (and its modules list) into a
+# guest's DEST (e.g. ROOT/drvhook/)
+kmod_install() {
+	local name
+	mkdir -p "$2"
+	while read -r name; do cp "$1/$name.ko" "$2/" || return 1; done <"$1/modules"
+	cp "$1/modules" "$2/"
+}
+
 # A kernel is named by a spec (KERNELS="..."):
 #   SUITE                linux-image-amd64 / linux-headers-amd64 of SUITE
 #   SUITE:FLAVOUR        linux-image-FLAVOUR / linux-headers-FLAVOUR of SUITE
@@ -182,7 +250,7 @@ lock_file() {
 # guest_bpftool REPO: path of the bpftool the guests run: the static,
 # patched build of scripts/bpftool.sh (built once, cached; its version goes
 # to stderr). If that cannot be had, the host's /usr/sbin/bpftool, with a
-# warning: it crashes on `bpftool struct_ops` with drvhook_ops.
+# warning: it crashes on `bpftool struct_ops` with a module's type (edu_ops).
 guest_bpftool() {
 	local b
 	if b=$("$1/scripts/bpftool.sh" build); then

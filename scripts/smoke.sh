@@ -1,16 +1,20 @@
 #!/bin/bash
 # smoke.sh [SUITE...]: end-to-end check of the test infrastructure, for each
 # suite (default: all): fetch the kernel, make the build root, build the
-# module(s), boot with 2 edu devices, insmod MODULE (default drvhook; set
-# SMOKE_MODULE) in the guest, show the edu devices, check
-# /sys/kernel/btf/MODULE and its BTF, rmmod. Source tree: the repo or
-# $DRVHOOK_SRC. Work files: build/smoke/<suite>/ in the repo.
+# modules, boot with 2 edu devices, insmod the modules in load order
+# (default: every module of lib.sh's DRVHOOK_KMODS; SMOKE_MODULES="drvhook
+# drvhook_edu" picks them, in load order) in the guest, show the edu
+# devices, check /sys/kernel/btf/MODULE and its BTF for each, rmmod them in
+# reverse. Source tree: the repo or $DRVHOOK_SRC. Work files:
+# build/smoke/<suite>/ in the repo.
 # Prints the time of each stage per suite.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 repo=$(dirname "$here")
-mod=${SMOKE_MODULE:-drvhook}
+mods=${SMOKE_MODULES:-$(kmod_names | tr '\n' ' ')}
+# shellcheck disable=SC2086 # one word per module
+rmods=$(printf '%s\n' $mods | tac | tr '\n' ' ')
 suites=${*:-$ALL_SUITES}
 for s in $suites; do kernel_key "$s" >/dev/null || exit 1; done
 
@@ -22,7 +26,7 @@ for s in $suites; do
 	t=$(now); "$here/kernel.sh" fetch "$s"; tf=$(elapsed "$t")
 	t=$(now); "$here/buildroot.sh" "$s" >/dev/null; tr=$(elapsed "$t")
 	t=$(now); "$here/build-kmod.sh" "$s" "$w/payload/tests"; tb=$(elapsed "$t")
-	[ -f "$w/payload/tests/$mod.ko" ] || die "no $mod.ko built"
+	for m in $mods; do [ -f "$w/payload/tests/$m.ko" ] || die "no $m.ko built"; done
 	cp /usr/sbin/bpftool "$w/payload/usr/sbin/"
 	cat >"$w/payload/tests/run" <<EOT
 #!/bin/sh
@@ -36,17 +40,23 @@ for d in /sys/bus/pci/devices/*; do
 done
 echo "== edu devices: \$n"
 [ \$n = 2 ]
-insmod /tests/$mod.ko
-echo "== insmod $mod ok"
-test -e /sys/kernel/btf/$mod
-echo "== /sys/kernel/btf/$mod: \$(wc -c </sys/kernel/btf/$mod) bytes"
-bpftool btf dump file /sys/kernel/btf/$mod | grep -c FUNC | sed 's/^/== BTF FUNC types: /'
+for m in $mods; do
+	insmod /tests/\$m.ko
+	echo "== insmod \$m ok"
+done
+for m in $mods; do
+	test -e /sys/kernel/btf/\$m
+	echo "== /sys/kernel/btf/\$m: \$(wc -c </sys/kernel/btf/\$m) bytes"
+	bpftool btf dump file /sys/kernel/btf/\$m | grep -c FUNC | sed "s/^/== \$m BTF FUNC types: /"
+done
 for d in /sys/bus/pci/devices/*; do
 	[ -e \$d/driver ] && echo "== \${d##*/} bound to \$(basename \$(readlink \$d/driver))"
 done
-cat /proc/interrupts | grep -i -e msi -e $mod || true
-rmmod $mod
-echo "== rmmod $mod ok"
+cat /proc/interrupts | grep -i -e msi -e drvhook || true
+for m in $rmods; do
+	rmmod \$m
+	echo "== rmmod \$m ok"
+done
 EOT
 	chmod +x "$w/payload/tests/run"
 	"$here/initramfs.sh" "$w/initramfs.cpio.gz" "$w/payload"

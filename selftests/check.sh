@@ -7,7 +7,7 @@
 #                   scripts/README.md); one that cannot be had is MISSING
 #   TESTS="device policy ..."                    guest test groups (default: all)
 #   INJECT_FAIL=1   add a failing guest test      } harness self-tests: each
-#   INJECT_WARN=1   the stub WARNs at probe       } must turn the run red
+#   INJECT_WARN=1   drvhook_edu WARNs at probe    } must turn the run red
 #   CHECK_OUT=dir   results folder (default build/check)
 #   HOST_TESTS=0    skip the host tests (the harness self-test uses it)
 #   DKMS_KERNELS="trixie"  suites whose build root runs `dkms build` (host test)
@@ -161,7 +161,7 @@ elapsed "$t" >"$out/.tasks/doc-policy/done"
 
 append=
 [ "${INJECT_FAIL:-}" = 1 ] && append="$append drvhook.inject_fail=1"
-[ "${INJECT_WARN:-}" = 1 ] && append="$append drvhook.modparams=inject_warn=1"
+[ "${INJECT_WARN:-}" = 1 ] && append="$append drvhook.modparams=drvhook_edu.inject_warn=1"
 [ -n "$groups" ] && append="$append drvhook.groups=$(echo $groups | tr ' ' ,)"
 kmods=${CHECK_KMODS:-$repo/build/kmod}
 
@@ -198,7 +198,7 @@ prepare_kernels() {
 			# runs fail as MISSING rather than test an older build
 			"$S/build-kmod.sh" "$suite" "$kmods/$key/$layout" $vars \
 				>"$out/kmod-$key${vars:+-$layout}.log" 2>&1 || {
-				rm -f "$kmods/$key/$layout"/*.ko
+				rm -f "$kmods/$key/$layout"/*.ko "$kmods/$key/$layout/modules"
 				tail -20 "$out/kmod-$key${vars:+-$layout}.log" >>"$td/report"
 			}
 		done
@@ -219,7 +219,8 @@ run_kernel() {
 	mkdir -p "$log"
 	ver=$("$S/kernel.sh" path "$spec" version 2>/dev/null) || ver=unknown
 	kdir=$kmods/$key/$layout
-	if [ ! -f "$kdir/drvhook.ko" ]; then
+	# every module of scripts/lib.sh's DRVHOOK_KMODS, or none is tested
+	if ! kmod_complete "$kdir"; then
 		echo "run $suite $ver mode=$mode layout=$layout MISSING (no module built)" >"$td/report"
 		echo "0 1 0 0" >"$td/counts"
 		echo "$suite $ver unknown $mode" >"$td/kernel"
@@ -227,7 +228,7 @@ run_kernel() {
 		return
 	fi
 	rm -rf "$log/root"; mkdir -p "$log/root/drvhook"
-	cp "$kdir/drvhook.ko" "$log/root/drvhook/"
+	kmod_install "$kdir" "$log/root/drvhook"
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		die "initramfs for $name failed"
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"

@@ -14,7 +14,7 @@ make -s -C "$repo" all
 "$S/buildroot.sh" "$suite" >/dev/null
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests"
 "$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null 2>&1
-cp "$w/kmod/drvhook.ko" "$w/root/drvhook/"
+kmod_install "$w/kmod" "$w/root/drvhook"
 cp "$repo/build/bpf/fact_guard.bpf.o" "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$w/root/usr/sbin/"
 cp "$(guest_bpftool "$repo")" "$w/root/usr/sbin/bpftool"
@@ -22,8 +22,8 @@ cat >"$w/root/tests/run" <<'EOT'
 #!/bin/sh
 say() { echo; echo "### $*"; }
 run() { echo "# $*"; "$@" 2>&1; }
-say "kernel $(uname -r): load the stub (QEMU edu devices behind it)"
-run insmod /drvhook/drvhook.ko
+say "kernel $(uname -r): load the hook core, then the edu driver (QEMU edu devices behind it)"
+for m in $(cat /drvhook/modules); do run insmod /drvhook/$m.ko; done
 run drvhook device list
 say "no policy: the device's 32-bit register silently truncates 13!"
 run edutest fact edu0 12
@@ -35,7 +35,7 @@ run edutest fact edu0 13
 run edutest fact edu0 12
 run edutest fact edu1 13
 say "what bpftool sees ($(bpftool version | head -1))"
-if grep -q bpf_struct_ops_drvhook_ops /sys/kernel/btf/drvhook; then
+if grep -q bpf_struct_ops_edu_ops /sys/kernel/btf/drvhook_edu; then
 	run bpftool struct_ops list
 else
 	echo "# no module struct_ops on this kernel: the policy is a set of tracing links"

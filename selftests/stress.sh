@@ -65,16 +65,19 @@ cp "$repo"/selftests/guest/* "$payload/tests/"
 run_one() {
 	local suite=$1 mode=$2 dbg=${3:-} ap rc=0 vmpid hppid t0 f key
 	key=$(kernel_key "$suite")
-	local log=$out/$key-$2${3:+-debug} ko=$repo/build/kmod/$key/plain/drvhook.ko sizes bz=
+	local log=$out/$key-$2${3:+-debug} kd=$repo/build/kmod/$key/plain sizes bz=
 	sizes="storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads"
 	sizes="$sizes fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
 	if [ -n "$dbg" ]; then
-		ko=$out/debug-src/kmod/drvhook.ko
+		kd=$out/debug-kmod
 		bz=$("$S/debug-kernel.sh" path bzimage)
 		sizes=${STRESS_DEBUG_SIZES:-"storm=2000 storm_links=20 storm_cli=3 reloads=10 hotplug=10 fuzz=10000 mangles=3"}
 	fi
 	mkdir -p "$log/root/drvhook"
-	cp "$ko" "$log/root/drvhook/"
+	# every module of scripts/lib.sh's DRVHOOK_KMODS (build-kmod.sh's OUTDIR)
+	if ! kmod_complete "$kd" || ! kmod_install "$kd" "$log/root/drvhook"; then
+		echo "$suite $mode: modules not built ($kd)"; return 1
+	fi
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		{ echo "$suite $mode: initramfs failed"; return 1; }
 	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed drvhook.group_timeout=0"
@@ -130,10 +133,12 @@ else
 	# same compiler), from a copy of the sources
 	log "debug kernel: scripts/debug-kernel.sh build (cached after the first time; hours on 2 cores)"
 	if "$S/kernel.sh" fetch trixie >/dev/null && "$S/debug-kernel.sh" build >"$out/debug-kernel.log" 2>&1; then
-		rm -rf "$out/debug-src"; mkdir -p "$out/debug-src"
-		cp -a "$repo/kmod" "$repo/include" "$out/debug-src/"
-		if make -C "$out/debug-src/kmod" KDIR="$("$S/debug-kernel.sh" path tree)" \
-			>"$out/kmod-debug.log" 2>&1; then
+		rm -rf "$out/debug-src" "$out/debug-kmod"; mkdir -p "$out/debug-src"
+		for t in include $(kmod_trees); do
+			(cd "$repo" && cp -a --parents "$t" "$out/debug-src/")
+		done
+		if kmod_make "$out/debug-src" "$("$S/debug-kernel.sh" path tree)" >"$out/kmod-debug.log" 2>&1 &&
+			kmod_collect "$out/debug-src" "$out/debug-kmod" 2>>"$out/kmod-debug.log"; then
 			runs+=("trixie auto debug")
 			run_one trixie auto debug
 		else

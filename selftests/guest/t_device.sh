@@ -3,7 +3,21 @@
 n=0
 for d in /sys/class/drvhook/edu*; do [ -e "$d" ] && n=$((n + 1)); done
 expect "both edu devices bound" 2 "$n"
-[ -e /sys/kernel/btf/drvhook ] && ok "module BTF present" || not_ok "module BTF present"
+for m in drvhook drvhook_edu; do
+	[ -e /sys/kernel/btf/$m ] && ok "module BTF present ($m)" || not_ok "module BTF present ($m)"
+done
+# the core's class: one line per registered type, one directory per device
+expect_match "/sys/class/drvhook/types lists edu, its module and hooks" \
+	"^edu drvhook_edu probe request irq complete$" "$(cat /sys/class/drvhook/types 2>&1)"
+for dev in edu0 edu1; do
+	expect "$dev: type, dev_id, hooks" "edu ${dev#edu} probe request irq complete" \
+		"$(cat /sys/class/drvhook/$dev/type /sys/class/drvhook/$dev/dev_id \
+			/sys/class/drvhook/$dev/hooks 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+done
+[ -c /dev/drvhook ] && ok "the core's control plane /dev/drvhook" ||
+	not_ok "the core's control plane /dev/drvhook"
+out=$(rmmod drvhook 2>&1; echo "rc=$?")
+expect_match "rmmod drvhook refused while drvhook_edu is loaded" "rc=[1-9]" "$out"
 
 for dev in edu0 edu1; do
 	st=$(edutest status $dev)

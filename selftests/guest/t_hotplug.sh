@@ -28,7 +28,7 @@ hp_wait() {
 		sleep 0.1
 	done
 }
-hp_ndev() { ls /sys/class/drvhook | wc -l; }
+hp_ndev() { devices edu | wc -w; }
 n0=$(hp_ndev)
 hpdev=edu$n0	# the lowest free id: edu0..edu(n0-1) are taken
 

@@ -1,8 +1,10 @@
 # Unbind and rmmod with a policy attached: the documented behaviour.
 #   unbind: requests end with ENODEV; the policy stays attached to the
 #           device id and applies again when a device takes the id back.
-#   rmmod:  refused (module in use) while any policy is loaded; allowed
-#           once detached policies are freed (asynchronously, < 10 s).
+#   rmmod:  of drvhook_edu refused (module in use) while any of its
+#           policies is loaded, allowed once detached policies are freed
+#           (asynchronously, < 10 s); of the core drvhook refused while
+#           drvhook_edu is loaded.
 
 drv=/sys/bus/pci/drivers/drvhook_edu
 pci0=$(basename "$(readlink -f /sys/class/drvhook/edu0/device)")
@@ -110,19 +112,17 @@ i=0
 until [ "$(edutest fact edu1 5)" = 120 ] || [ $i -ge 60 ]; do sleep 0.5; i=$((i + 1)); done
 expect "edu1 computes again after the factorial unbind" 120 "$(edutest fact edu1 5)"
 
+out=$(rmmod drvhook_edu 2>&1; echo "rc=$?")
+expect_match "rmmod drvhook_edu refused while a policy is attached" "rc=[1-9]" "$out"
 out=$(rmmod drvhook 2>&1; echo "rc=$?")
-expect_match "rmmod refused while a policy is attached" "rc=[1-9]" "$out"
+expect_match "rmmod drvhook refused while drvhook_edu is loaded" "rc=[1-9]" "$out"
 [ -e /sys/class/drvhook/edu1 ] && ok "devices still work after refused rmmod" ||
 	not_ok "devices still work after refused rmmod"
 
 drvhook policy detach dev edu0 name test_basic >/dev/null 2>&1
 # The kernel frees a detached policy's maps and programs asynchronously
 # (after RCU grace periods); their module references go with them.
-i=0
-until out=$(rmmod drvhook 2>&1); do
-	i=$((i + 1)); [ $i -ge 40 ] && break
-	sleep 0.25
-done
-expect "rmmod succeeds once no policy is attached" "" "$out"
-insmod /drvhook/drvhook.ko
-expect "module reloads with both devices" "edu0 edu1" "$(ls /sys/class/drvhook | tr '\n' ' ' | sed 's/ $//')"
+unload_modules 40
+expect "rmmod drvhook_edu, then drvhook, succeed once no policy is attached" "" "$UNLOAD_ERR"
+load_modules
+expect "modules reload with both edu devices" "edu0 edu1" "$(devices edu)"

@@ -77,17 +77,17 @@ if [ "$EFFECTIVE_MODE" = struct_ops ]; then
 	# Debian's bpftool (7.5, 7.8) crashes here: it looks a module's
 	# struct_ops type up in vmlinux BTF (scripts/patches/bpftool/)
 	out=$(run_rc bpftool struct_ops list)
-	expect_match "bpftool struct_ops list names test_basic's drvhook_ops instance" \
-		"^[0-9]+: test_basic +drvhook_ops" "$out"
-	expect_match "bpftool struct_ops list names fact_guard's drvhook_ops instance" \
-		"^[0-9]+: fact_guard +drvhook_ops" "$out"
+	expect_match "bpftool struct_ops list names test_basic's edu_ops instance" \
+		"^[0-9]+: test_basic +edu_ops" "$out"
+	expect_match "bpftool struct_ops list names fact_guard's edu_ops instance" \
+		"^[0-9]+: fact_guard +edu_ops" "$out"
 	expect_match "bpftool struct_ops list exits 0" "^rc=0$" "$out"
-	expect_match "bpftool struct_ops show name fact_guard" "^[0-9]+: fact_guard +drvhook_ops *$" \
+	expect_match "bpftool struct_ops show name fact_guard" "^[0-9]+: fact_guard +edu_ops *$" \
 		"$(bpftool struct_ops show name fact_guard 2>&1)"
 	out=$(bpftool -j struct_ops dump name fact_guard 2>&1)
 	if echo "$out" | jsoncheck; then ok "bpftool -j struct_ops dump is JSON"; else not_ok "bpftool -j struct_ops dump is JSON"; fi
 	expect_match "bpftool struct_ops dump shows the hook fact_guard fills" \
-		'"bpf_struct_ops_drvhook_ops".*"request":"[^"]*fact_guard_request/prog_id:[0-9]+"' "$out"
+		'"bpf_struct_ops_edu_ops".*"request":"[^"]*fact_guard_request/prog_id:[0-9]+"' "$out"
 else
 	expect "bpftool struct_ops list: no struct_ops map in fallback mode" "rc=0" \
 		"$(run_rc bpftool struct_ops list)"
@@ -96,14 +96,14 @@ else
 	else
 		why="Linux $(uname -r) has no module struct_ops (< 6.9): policies attach as tracing links, no struct_ops map to name"
 	fi
-	skip "bpftool struct_ops list names the drvhook_ops instances" "$why"
+	skip "bpftool struct_ops list names the edu_ops instances" "$why"
 fi
 expect_match "bpftool link show lists the policy's links" "(struct_ops|tracing) " "$(bpftool link show 2>&1)"
 expect_match "bpftool prog show lists the named programs" "fact_guard_req" "$(bpftool prog show 2>&1)"
 pinned=$(ls -d $pins/fact_guard/* | head -1)
 expect_match "bpftool link show pinned $pinned" "(map|prog) [0-9]+" "$(bpftool link show pinned "$pinned" 2>&1)"
-expect_match "bpftool btf dump of the stub module shows the hook types" \
-	"STRUCT 'drvhook_request'" "$(bpftool btf dump file /sys/kernel/btf/drvhook 2>&1)"
+expect_match "bpftool btf dump of drvhook_edu shows its hook contexts" \
+	"STRUCT 'edu_request_ctx'" "$(bpftool btf dump file /sys/kernel/btf/drvhook_edu 2>&1)"
 
 # replace under load: every request sees test_basic (3 -> 4) or
 # test_double (3 -> 6), never the default (3).
@@ -186,8 +186,14 @@ expect_error "missing file" 3 "cannot read /nonexistent\.bpf\.o: No such file or
 head -c 3000 /dev/urandom >/tmp/random.bpf.o
 expect_error "random bytes" 4 "/tmp/random\.bpf\.o is not a drvhook policy: not an ELF file" \
 	drvhook policy attach /tmp/random.bpf.o dev edu1
-expect_error "ELF without drvhook_ops" 4 "/usr/sbin/edutest is not a drvhook policy: " \
+expect_error "ELF without a struct_ops type" 4 "/usr/sbin/edutest is not a drvhook policy: " \
 	drvhook policy attach /usr/sbin/edutest dev edu1
+# a policy of another device type (struct other_ops): refused before load,
+# naming both types, with its own exit status (10)
+expect_error "policy of another device type" 10 \
+	".*policy is for device type 'other' \(struct other_ops\), device edu1 is of type 'edu'" \
+	drvhook policy attach $BPF/test_othertype.bpf.o dev edu1
+expect "refused policy of another type left nothing on edu1" "" "$(cat /sys/class/drvhook/edu1/policies)"
 for c in "policy attach $BPF/test_double.bpf.o dev edu9" "policy replace dev edu9 name x $BPF/test_double.bpf.o" \
 	"policy detach dev edu9 name x" "policy show dev edu9 name x" "policy list dev edu9" \
 	"device show edu9" "stats dev edu9"; do

@@ -3,7 +3,7 @@
 
 expect_mode=struct_ops
 [ -n "$MODE" ] && expect_mode=$MODE
-grep -q bpf_struct_ops_drvhook_ops /sys/kernel/btf/drvhook 2>/dev/null ||
+grep -q bpf_struct_ops_edu_ops /sys/kernel/btf/drvhook_edu 2>/dev/null ||
 	[ -n "$MODE" ] || expect_mode=fallback
 probe=$(drvhook -j feature probe 2>&1)
 if [ -z "$MODE" ]; then
@@ -55,13 +55,13 @@ expect "chain empty again" "" "$(cat /sys/class/drvhook/edu0/policies)"
 
 # A write outside the hook's contract: refused at load with the field
 # named, in both modes. test_badwrite drvhook_write()s req->op: its fentry
-# twin needs drvhook_set_request_op(), a setter the stub does not have,
+# twin needs edu_set_request_op(), a setter drvhook_edu does not have,
 # and the loader refuses it before load (in struct_ops mode too: libbpf
 # resolves every extern of the object).
 out=$(run_rc attach test_badwrite edu0)
 expect_match "a write outside the hook contract is refused at load (exit 6)" "rc=6" "$out"
-expect_match "the refusal names drvhook_request.op and the request hook's contract" \
-	"writes drvhook_request\.op: outside the request hook's contract \(writable: arg\)" "$out"
+expect_match "the refusal names edu_request_ctx.op and the request hook's contract" \
+	"writes edu_request_ctx\.op: outside the request hook's contract \(writable: arg\)" "$out"
 expect "refused policy left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
 # The kernel's own guard, for a store that bypasses drvhook_write():
 # struct_ops programs through the stub's btf_struct_access, which names
@@ -69,8 +69,8 @@ expect "refused policy left nothing attached" "" "$(cat /sys/class/drvhook/edu0/
 out=$(run_rc attach test_rawwrite edu0)
 expect_match "a raw store to a read-only field is refused by the verifier (exit 6)" "rc=6" "$out"
 if [ "$expect_mode" = struct_ops ]; then
-	expect_match "the stub's verifier hook names drvhook_request.op" \
-		"drvhook: write to drvhook_request\.op" "$out"
+	expect_match "the stub's verifier hook names edu_request_ctx.op" \
+		"drvhook(_edu)?: write to edu_request_ctx\.op" "$out"
 fi
 expect "refused raw store left nothing attached" "" "$(cat /sys/class/drvhook/edu0/policies)"
 

@@ -88,28 +88,26 @@ while [ $i -lt "$S_RELOADS" ]; do
 	attach test_basic edu0 name reload >/dev/null 2>&1 || r_fail "attach failed"
 	edutest load edu1 2 40 >/tmp/reload.load &
 	lp=$!
-	rmmod drvhook >/dev/null 2>&1 && r_fail "rmmod succeeded with a policy attached"
+	if rmmod drvhook_edu >/dev/null 2>&1; then
+		r_fail "rmmod drvhook_edu succeeded with a policy attached"
+	elif rmmod drvhook >/dev/null 2>&1; then
+		r_fail "rmmod drvhook succeeded with drvhook_edu loaded"
+	fi
 	wait $lp
 	l=$(cat /tmp/reload.load)
 	[ "$l" = "submitted=80 completed=80 bad=0" ] || r_fail "load during refused rmmod: $l"
 	r_lost=$((r_lost + $(kv submitted "$l") - $(kv completed "$l")))
 	[ "$(edutest ping edu0 0xdead)" = "error EACCES" ] || r_fail "policy no longer applies after refused rmmod"
 	drvhook policy detach dev edu0 name reload >/dev/null 2>&1 || r_fail "detach failed"
-	n=0
-	until rmmod drvhook 2>/dev/null; do
-		n=$((n + 1)); [ $n -ge 40 ] && break
-		sleep 0.25
-	done
-	[ -e /sys/module/drvhook ] && r_fail "rmmod still refused 10 s after detach"
-	[ -e /sys/module/drvhook ] || insmod /drvhook/drvhook.ko || r_fail "insmod failed"
-	[ "$(ls /sys/class/drvhook 2>/dev/null | tr '\n' ' ')" = "edu0 edu1 " ] ||
-		r_fail "devices after reload: $(ls /sys/class/drvhook 2>/dev/null | tr '\n' ' ')"
+	unload_modules 40 || r_fail "rmmod still refused 10 s after detach: $UNLOAD_ERR"
+	[ -e /sys/module/drvhook_edu ] || load_modules || r_fail "insmod failed"
+	[ "$(devices edu)" = "edu0 edu1" ] || r_fail "edu devices after reload: $(devices edu)"
 	[ "$(edutest fact edu0 5)" = 120 ] || r_fail "edu0 not default after reload"
 	[ $cyc_ok = 1 ] && r_held=$((r_held + 1))
 	[ $((i % 20)) = 0 ] && echo "# reload $i/$S_RELOADS, $(t_since $t0) s"
-	[ -e /sys/module/drvhook ] || break
+	[ -e /sys/module/drvhook_edu ] || break
 done
-expect "reload: $S_RELOADS cycles of attach, refused rmmod, detach, rmmod, insmod held" \
+expect "reload: $S_RELOADS cycles of attach, refused rmmods (drvhook_edu: policy; drvhook: drvhook_edu), detach, rmmod both, insmod both held" \
 	"$S_RELOADS 0" "$r_held $r_faults"
 expect "reload: no request lost around the refused rmmods" 0 "$r_lost"
 report reload "$r_held" "$r_faults" "$i" "$r_lost" "$(t_since $t0)"
@@ -195,11 +193,11 @@ attach test_double edu0 name keep >/dev/null 2>&1
 expect "hostile: edu0 runs test_double as 'keep' (fact 3 -> 6!)" "$(fact 6)" "$(edutest fact edu0 3)"
 # objects: name, exit status, message
 for spec in \
-	"test_wrongtype|4|is a struct drvhook_ops_evil, not a struct drvhook_ops" \
+	"test_wrongtype|4|is a struct edu_ops_evil, not a struct <type>_ops" \
 	"test_newfield|6|priority" \
 	"test_oob|6|access beyond|invalid (bpf_context )?access|outside" \
 	"test_sleepable|4|struct_ops\.s/request" \
-	"test_badwrite|6|drvhook_request\.op|only read|cannot write|not allowed"; do
+	"test_badwrite|6|edu_request_ctx\.op|only read|cannot write|not allowed"; do
 	obj=${spec%%|*} rest=${spec#*|}
 	rc=${rest%%|*} msg=${rest#*|}
 	h_check "$obj: attach refused (exit $rc), saying why" "$rc" "$msg" \
@@ -229,7 +227,7 @@ else
 	not_ok "hostile: the stub's check_member refuses a sleepable struct_ops program"
 	echo "#   got: $line"
 fi
-h_check "test_sleepable: its fentry.s twin on drvhook_fb_request refused by the kernel" 0 \
+h_check "test_sleepable: its fentry.s twin on edu_fb_request refused by the kernel" 0 \
 	"^sleepable fentry=EINVAL by=kernel" "$(echo "$out" | grep '^sleepable fentry='; echo rc=0)"
 if keep_ok; then ok "hostile: sleepable loads: edu0 keeps its previous policy"; else
 	h_faults=$((h_faults + 1)); not_ok "hostile: sleepable loads: edu0 keeps its previous policy"
@@ -307,9 +305,9 @@ p_expect "privilege: nobody cannot remove its pins" refused \
 	"$(refused su nobody -s /bin/sh -c "rm -rf /sys/fs/bpf/drvhook/edu0/keep")"
 p_expect "privilege: nobody cannot open its pinned links" refused \
 	"$(refused su nobody -s /bin/sh -c "bpftool link show pinned \$(ls -d /sys/fs/bpf/drvhook/edu0/keep/* | head -1)")"
-# the hook core's ioctls need CAP_BPF (or CAP_SYS_ADMIN), even on an open device
+# the hook core's ioctls (/dev/drvhook) need CAP_BPF (or CAP_SYS_ADMIN), even on an open device
 for op in attach detach cookie replace; do
-	p_expect "privilege: nobody's hook-core $op ioctl on its open /dev/edu0 is refused (EPERM)" \
+	p_expect "privilege: nobody's hook-core $op ioctl on the control plane /dev/drvhook is refused (EPERM)" \
 		EPERM "$(nob $ST_EDUSTRESS fb edu0 $op keep)"
 done
 p_expect "privilege: edu0 still has keep alone" keep "$(policies edu0)"
@@ -334,17 +332,19 @@ done
 p_expect "privilege: edu0 still runs keep alone" "keep $(fact 6)" "$(policies edu0) $(edutest fact edu0 3)"
 # Nothing the stub gives policies holds a kernel pointer: the hook
 # contexts and the kfuncs are scalars only (module BTF).
-btf=$(bpftool btf dump file /sys/kernel/btf/drvhook format raw 2>/dev/null)
-ptrs=$(echo "$btf" | awk '
+# ptr_check MODULE KFUNC-RE STRUCT-RE: in MODULE's BTF, the kfuncs and
+# structs named so hold no pointer; "checked N kfuncs N structs"
+ptr_check() {
+	bpftool btf dump file /sys/kernel/btf/$1 format raw 2>/dev/null | awk -v kre="$2" -v sre="$3" '
 	/^\[[0-9]+\] / { id = substr($1, 2, length($1) - 2); kind[id] = $2; name[id] = $3
 		for (i = 4; i <= NF; i++) if ($i ~ /^(type_id|ret_type_id)=/) { split($i, a, "="); ref[id] = a[2] } }
 	/^[ \t]+\047/ && cur != "" { for (i = 1; i <= NF; i++) if ($i ~ /^type_id=/) { split($i, a, "="); mem[cur] = mem[cur] " " a[2] } }
-	/^\[[0-9]+\] STRUCT \047drvhook_(probe|request|irq|complete|dev_info)\047/ { cur = id; next }
+	/^\[[0-9]+\] STRUCT \047/ { n = $3; gsub(/\047/, "", n); if (n ~ sre) { cur = id; next } }
 	/^\[/ { cur = "" }
 	END {
 		for (id in name) {
 			n = name[id]; gsub(/\047/, "", n)
-			if (kind[id] == "FUNC" && n ~ /^drvhook_(fb_verdict|set_[a-z]+_[a-z_]+|data_len|data_load|data_store)$/) {
+			if (kind[id] == "FUNC" && n ~ kre) {
 				p = ref[id]; r = ref[p]
 				while (kind[r] == "TYPEDEF" || kind[r] == "CONST" || kind[r] == "VOLATILE") r = ref[r]
 				if (kind[r] == "PTR") print "kfunc " n " returns a pointer"
@@ -356,10 +356,15 @@ ptrs=$(echo "$btf" | awk '
 					if (kind[r] == "PTR") print "struct " n " has a pointer member" }
 				ns++ }
 		}
-		print "checked " nk " kfuncs " ns " structs"
-	}')
+		print "checked " nk + 0 " kfuncs " ns + 0 " structs"
+	}'
+}
+# the core's kfuncs (module drvhook); edu's setters and contexts (drvhook_edu)
+ptrs="drvhook: $(ptr_check drvhook '^drvhook_(fb_verdict|data_len|data_load|data_store)$' '^$' | tr '\n' ' ')"
+ptrs="$ptrs| drvhook_edu: $(ptr_check drvhook_edu '^edu_set_[a-z]+_[a-z_]+$' \
+	'^(edu_(probe|request|irq|complete)_ctx|drvhook_dev_info)$' | tr '\n' ' ')"
 p_expect "privilege: no kfunc returns and no hook context holds a kernel pointer" \
-	"checked 7 kfuncs 5 structs" "$ptrs"
+	"drvhook: checked 4 kfuncs 0 structs | drvhook_edu: checked 3 kfuncs 5 structs " "$ptrs"
 mapdump=$(bpftool -j map dump pinned /sys/fs/bpf/drvhook/edu0/keep/link 2>/dev/null; for id in $(bpftool -j map list 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2); do bpftool -j map dump id $id 2>/dev/null; done)
 p_expect "privilege: no map of an attached policy shows a kernel address" "" \
 	"$(echo "$mapdump" | grep -oiE '0xffff[0-9a-f]{12}|"ffff[0-9a-f]{12}"' | head -3)"

@@ -77,10 +77,11 @@ want=$( {
 	echo /usr/share/lintian/overrides/drvhook
 	for p in admission checksum fact_guard irq_coalesce quirks ratelimit; do
 		echo "/usr/lib/drvhook/policies/$p.bpf.o"; done
-	for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do echo "/usr/include/drvhook/$h"; done
+	for h in drvhook.h drvhook/edu.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h; do
+		echo "/usr/include/drvhook/$h"; done
 	echo /usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc
 } | sort)
-expect "drvhook.deb: the CLI, 2 man pages, 6 policies, 3 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
+expect "drvhook.deb: the CLI, 2 man pages, 6 policies, 5 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
 # (the build roots exclude /usr/share/{man,doc} in dpkg.cfg: the man page
 # does not land there)
 missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do
@@ -88,16 +89,25 @@ missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do
 expect "drvhook: its $(echo "$files" | grep -vc '^/usr/share/man/') other files landed" "" "$missing"
 dkfiles=$(dpkg-deb -c "$out"/drvhook-dkms_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' |
 	grep -v '^/usr/share/doc/' | sort)
-want=$( (cd "$repo" && ls kmod/Kbuild kmod/Makefile kmod/*.[ch] include/drvhook.h \
-	include/drvhook_shuffled.h; echo dkms.conf) | sed "s|^|/usr/src/drvhook-$ver/|" | sort)
-expect "drvhook-dkms.deb: the stub sources and dkms.conf" "$want" "$dkfiles"
+want=$( (cd "$repo" && git ls-files kmod include | grep -E '(\.[ch]|/Kbuild|/Makefile)$'
+	echo dkms.conf) | sed "s|^|/usr/src/drvhook-$ver/|" | sort)
+expect "drvhook-dkms.deb: the modules' sources (kmod/ core and edu, include/) and dkms.conf" "$want" "$dkfiles"
 cmp -s "$r/usr/lib/drvhook/policies/fact_guard.bpf.o" "$repo/build/bpf/fact_guard.bpf.o" &&
 	echo "# the packaged fact_guard.bpf.o is byte-identical to build/ (clang 19 in both)"
 expect "drvhook-dkms: /usr/src/drvhook-$ver/dkms.conf, version $ver" "PACKAGE_VERSION=\"$ver\"" \
 	"$(grep ^PACKAGE_VERSION= "$r/usr/src/drvhook-$ver/dkms.conf" 2>&1)"
-ko=$(find "$r/lib/modules/$krel/updates" -name 'drvhook.ko*' 2>/dev/null | head -1)
-[ -n "$ko" ] && ok "postinst: dkms built and installed ${ko#"$r"}" ||
-	{ not_ok "postinst: dkms built and installed drvhook.ko for $krel"; in_root "$r" dkms status 2>&1 | sed 's/^/#   /'; }
+for m in drvhook drvhook_edu; do
+	ko=$(find "$r/lib/modules/$krel/updates" -name "$m.ko*" 2>/dev/null | head -1)
+	if [ -n "$ko" ]; then
+		ok "postinst: dkms built and installed ${ko#"$r"}"
+	else
+		not_ok "postinst: dkms built and installed $m.ko for $krel"
+		in_root "$r" dkms status 2>&1 | sed 's/^/#   /'
+	fi
+done
+dkms_prerm=$(dpkg-deb -I "$out"/drvhook-dkms_*.deb prerm 2>/dev/null)
+expect "drvhook-dkms's prerm unloads drvhook_edu, then the core" "drvhook_edu drvhook" \
+	"$(echo "$dkms_prerm" | sed -n 's/^mods="\(.*\)"$/\1/p')"
 in_root "$r" dkms status drvhook 2>&1 | grep -q "drvhook/$ver, $krel, x86_64: installed" &&
 	ok "dkms status: drvhook/$ver, $krel: installed" ||
 	{ not_ok "dkms status: drvhook/$ver, $krel: installed"; in_root "$r" dkms status 2>&1 | sed 's/^/#   /'; }
@@ -130,7 +140,7 @@ left=$(cd "$r" && ls -d usr/sbin/drvhook usr/lib/drvhook usr/include/drvhook \
 	usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc "usr/src/drvhook-$ver" var/lib/dkms/drvhook \
 	etc/drvhook run/drvhook usr/lib/systemd/system/drvhook*.service \
 	usr/lib/udev/rules.d/60-drvhook.rules 2>/dev/null;
-	find "lib/modules/$krel" -name 'drvhook.ko*' 2>/dev/null)
+	find "lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' 2>/dev/null)
 expect "purge leaves nothing of drvhook (files, configuration, units, dkms tree, module)" "" "$left"
 overlay_down "$r"
 rm -rf "$out"

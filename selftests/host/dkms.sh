@@ -2,8 +2,10 @@
 # DKMS: `make install-dkms` into a throwaway overlay of a suite's build root
 # (its kernel headers installed, plus dkms: scripts/pkgroot.sh SUITE dkms),
 # then `dkms add`, `dkms build` and `dkms install` against those headers,
-# and checks of the module dkms built: vermagic of the suite's kernel, a .BTF
-# section (the struct_ops/kfunc BTF the loader needs), the hook symbols.
+# and checks of the modules dkms built (the hook core drvhook, the edu
+# driver drvhook_edu): vermagic of the suite's kernel, a .BTF section each
+# (the struct_ops/kfunc BTF the loader needs), edu's fallback hook symbols,
+# its dependency on the core and its PCI alias, modprobe's dependency order.
 # DKMS_KERNELS="trixie" (default; make check-full: all three suites).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,9 +32,14 @@ for suite in ${DKMS_KERNELS-trixie}; do
 	check "$suite: dkms add drvhook/$ver" in_root "$r" dkms add "drvhook/$ver"
 	check "$suite: dkms build drvhook/$ver -k $krel" in_root "$r" dkms build "drvhook/$ver" -k "$krel"
 	check "$suite: dkms install drvhook/$ver -k $krel" in_root "$r" dkms install "drvhook/$ver" -k "$krel"
-	ko=$(find "$r/lib/modules/$krel/updates" -name 'drvhook.ko*' 2>/dev/null | head -1)
-	if [ -n "$ko" ]; then
-		ok "$suite: module installed: ${ko#"$r"}"
+	# the hook core and the edu driver, each checked
+	for m in drvhook drvhook_edu; do
+		ko=$(find "$r/lib/modules/$krel/updates" -name "$m.ko*" 2>/dev/null | head -1)
+		if [ -z "$ko" ]; then
+			not_ok "$suite: $m installed under /lib/modules/$krel/updates"
+			continue
+		fi
+		ok "$suite: $m installed: ${ko#"$r"}"
 		tmpko=$(mktemp --suffix=.ko)
 		case $ko in
 		*.xz) xz -dc "$ko" >"$tmpko" ;;
@@ -40,21 +47,34 @@ for suite in ${DKMS_KERNELS-trixie}; do
 		*) cp "$ko" "$tmpko" ;;
 		esac
 		vm=$(modinfo -F vermagic "$tmpko" 2>/dev/null | cut -d' ' -f1)
-		[ "$vm" = "$krel" ] && ok "$suite: vermagic $vm" ||
-			{ not_ok "$suite: vermagic is the kernel's"; echo "#   want $krel, got '$vm'"; }
-		readelf -SW "$tmpko" | grep -q ' \.BTF ' && ok "$suite: module has .BTF" ||
-			not_ok "$suite: module has .BTF"
-		syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' drvhook_fb_(probe|request|irq|complete)$')
-		[ "$syms" = 4 ] && ok "$suite: 4 fallback hook functions (drvhook_fb_*)" ||
-			{ not_ok "$suite: 4 fallback hook functions"; echo "#   found $syms"; }
+		[ "$vm" = "$krel" ] && ok "$suite: $m: vermagic $vm" ||
+			{ not_ok "$suite: $m: vermagic is the kernel's"; echo "#   want $krel, got '$vm'"; }
+		readelf -SW "$tmpko" | grep -q ' \.BTF ' && ok "$suite: $m has .BTF" ||
+			not_ok "$suite: $m has .BTF"
+		if [ $m = drvhook_edu ]; then
+			syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' edu_fb_(probe|request|irq|complete)$')
+			[ "$syms" = 4 ] && ok "$suite: drvhook_edu: 4 fallback hook functions (edu_fb_*)" ||
+				{ not_ok "$suite: drvhook_edu: 4 fallback hook functions (edu_fb_*)"; echo "#   found $syms"; }
+			expect "$suite: drvhook_edu depends on drvhook" drvhook \
+				"$(modinfo -F depends "$tmpko" 2>&1)"
+			al=$(modinfo -F alias "$tmpko" 2>&1)
+			if echo "$al" | grep -qi '^pci:v00001234d000011E8'; then
+				ok "$suite: drvhook_edu has edu's PCI alias (udev loads it)"
+			else
+				not_ok "$suite: drvhook_edu has edu's PCI alias (udev loads it)"; echo "#   got: $al"
+			fi
+		fi
 		rm -f "$tmpko"
-	else
-		not_ok "$suite: module installed under /lib/modules/$krel/updates"
-	fi
+	done
+	# depmod: modprobe drvhook_edu pulls the core in
+	expect "$suite: depmod: drvhook_edu needs drvhook" \
+		"updates/dkms/drvhook.ko" \
+		"$(in_root "$r" sh -c "depmod '$krel' && modprobe -S '$krel' --show-depends drvhook_edu" 2>&1 |
+			grep -o 'updates/dkms/drvhook\.ko' | head -1)"
 	check "$suite: dkms status says installed" \
 		sh -c "chroot '$r' dkms status drvhook/$ver -k '$krel' | grep -q 'installed'"
 	check "$suite: dkms remove --all" in_root "$r" dkms remove "drvhook/$ver" --all
-	left=$(find "$r/lib/modules/$krel" -name 'drvhook.ko*' 2>/dev/null)
+	left=$(find "$r/lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' 2>/dev/null)
 	[ -z "$left" ] && ok "$suite: no module left after dkms remove" ||
 		{ not_ok "$suite: no module left after dkms remove"; echo "#   $left"; }
 	overlay_down "$r"

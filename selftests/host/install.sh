@@ -27,7 +27,7 @@ for prefix in /usr/local /usr; do
 		echo "$prefix/lib/systemd/system/drvhook@.service 644"
 		echo "$prefix/lib/udev/rules.d/60-drvhook.rules 644"
 		for p in $policies; do echo "$prefix/lib/drvhook/policies/$p.bpf.o 644"; done
-		for h in drvhook.h drvhook.bpf.h drvhook_compat.bpf.h; do
+		for h in drvhook.h drvhook/edu.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h; do
 			echo "$prefix/include/drvhook/$h 644"; done
 		echo "$prefix/share/pkgconfig/drvhook.pc 644"
 	} | sort)
@@ -62,19 +62,19 @@ ExecStart=$prefix/sbin/drvhook config apply dev %I" \
 	# a policy from the installed headers only (no -I into the repo)
 	mkdir -p "$work/pol"
 	cat >"$work/pol/p.bpf.c" <<'EOC'
-#include <drvhook.bpf.h>
-DRVHOOK_REQUEST(p_request, req)
+#include <edu/edu.bpf.h>
+EDU_REQUEST(p_request, req)
 {
-	return req->op == DRVHOOK_OP_PING && req->arg == 7 ? -EPERM : 0;
+	return req->op == EDU_OP_PING && req->arg == 7 ? -EPERM : 0;
 }
 SEC(".struct_ops.link")
-struct drvhook_ops p = { .request = (void *)p_request };
+struct edu_ops p = { .request = (void *)p_request };
 EOC
 	if (cd "$work/pol" && clang $cflags -c p.bpf.c -o p.bpf.o) >"$work/log" 2>&1; then
 		ok "PREFIX=$prefix: a policy compiles against the installed headers"
-		secs=$(readelf -SW "$work/pol/p.bpf.o" | grep -oE 'struct_ops/request|fentry/drvhook_fb_request|\.struct_ops\.link|\.BTF\.ext' | sort -u | tr '\n' ' ')
+		secs=$(readelf -SW "$work/pol/p.bpf.o" | grep -oE 'struct_ops/request|fentry/edu_fb_request|\.struct_ops\.link|\.BTF\.ext' | sort -u | tr '\n' ' ')
 		expect "PREFIX=$prefix: its object has both programs, the ops map and CO-RE info" \
-			".BTF.ext .struct_ops.link fentry/drvhook_fb_request struct_ops/request " "$secs"
+			".BTF.ext .struct_ops.link fentry/edu_fb_request struct_ops/request " "$secs"
 	else
 		not_ok "PREFIX=$prefix: a policy compiles against the installed headers"
 		sed 's/^/#   /' "$work/log" | tail
@@ -88,15 +88,29 @@ EOC
 		"$(cd "$d" && find . -type d -name 'drvhook*')"
 done
 
-# install-dkms: the stub's sources and a versioned dkms.conf
+# install-dkms: the modules' sources (kmod/: the core and edu, the headers
+# of include/ they use), as laid out in the tree, and a versioned dkms.conf
 d=$work/dkms
 make -s -C "$repo" install-dkms DESTDIR="$d" >"$work/log" 2>&1 && ok "make install-dkms" ||
 	{ not_ok "make install-dkms"; sed 's/^/#   /' "$work/log"; }
 src=$d/usr/src/drvhook-$ver
-want=$( (cd "$repo" && ls kmod/Kbuild kmod/Makefile kmod/*.[ch] include/drvhook.h \
-	include/drvhook_shuffled.h; echo dkms.conf) | sort)
-expect "install-dkms: /usr/src/drvhook-$ver holds the stub sources and dkms.conf" "$want" \
+want=$( (cd "$repo" && git ls-files kmod include | grep -E '(\.[ch]|/Kbuild|/Makefile)$'
+	echo dkms.conf) | sort)
+expect "install-dkms: /usr/src/drvhook-$ver holds the modules' sources and dkms.conf" "$want" \
 	"$(cd "$src" 2>/dev/null && find . -type f -printf '%P\n' | sort)"
+for f in kmod/Kbuild include/drvhook.h include/drvhook/edu.h; do
+	if [ -f "$src/$f" ]; then ok "install-dkms: $f"; else not_ok "install-dkms: $f"; fi
+done
+for m in core edu; do
+	if [ -f "$src/kmod/$m/Kbuild" ] || [ -f "$src/kmod/$m/Makefile" ]; then
+		ok "install-dkms: kmod/$m/ and its Kbuild"
+	else
+		not_ok "install-dkms: kmod/$m/ and its Kbuild"
+	fi
+done
+expect "install-dkms: dkms.conf builds drvhook (kmod/core/) and drvhook_edu (kmod/edu/)" \
+	"drvhook kmod/core/ drvhook_edu kmod/edu/" \
+	"$(cd "$src" && bash -c '. ./dkms.conf 2>/dev/null; echo ${BUILT_MODULE_NAME[0]} ${BUILT_MODULE_LOCATION[0]} ${BUILT_MODULE_NAME[1]} ${BUILT_MODULE_LOCATION[1]}')"
 expect "install-dkms: dkms.conf names version $ver" "PACKAGE_VERSION=\"$ver\"" \
 	"$(grep ^PACKAGE_VERSION= "$src/dkms.conf")"
 make -s -C "$repo" uninstall DESTDIR="$d" >/dev/null 2>&1
