@@ -482,24 +482,30 @@ static int detach_struct_ops(const struct pin_info *pin, bool *kept,
 	return err;
 }
 
-/* FB_DETACH of entry @name of absent device @dev, if the core takes it */
-static void fb_detach_absent(const char *dev, const char *name)
+/*
+ * FB_DETACH of entry @name of absent device @dev (its chain outlives it
+ * while its type is registered); true when the core removed it.
+ */
+static bool fb_detach_absent(const char *dev, const char *name)
 {
 	struct drvhook_fb_attach req;
 	char type[DRVHOOK_NAME_LEN];
 	unsigned int id;
+	bool done;
 	int fd;
 
 	if (devname_split(dev, type, sizeof(type), &id))
-		return;
+		return false;
 	fd = open(CORE_CTL_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return false;
 	fill_req(&req, type, id, name, NULL, 0, 0, 0);
-	if (ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req) && verbose)
+	done = !ioctl(fd, DRVHOOK_IOC_FB_DETACH, &req);
+	if (!done && verbose)
 		warn("fallback detach of '%s' (%s %u) while %s is absent: %s",
 		     name, type, id, dev, strerror(errno));
 	close(fd);
+	return done;
 }
 
 int do_detach(int argc, char **argv)
@@ -509,7 +515,7 @@ int do_detach(int argc, char **argv)
 	struct pol_line *entry = NULL;
 	struct dev_info d = {};
 	struct pin_info pin;
-	bool present, pinned, kept = false;
+	bool present, pinned, kept = false, gone = false;
 	struct link_ids ids = {};
 	__u32 link_id = 0;
 	char who[300];
@@ -563,8 +569,9 @@ int do_detach(int argc, char **argv)
 		 * the loader waits (up to 5 s) until the programs are off
 		 * their hooks. A link another process holds keeps both.
 		 * Absent, the entry is named by the type and id the device's
-		 * name says, and asked to go first (a core that keeps entries
-		 * of absent devices drops it; any answer is fine).
+		 * name says and asked to go first (its chain outlives the
+		 * device while the type is registered): when it went, nothing
+		 * runs the programs any more, as for a present device.
 		 */
 		if (present) {
 			err = open_ctl(&fd);
@@ -577,13 +584,14 @@ int do_detach(int argc, char **argv)
 				close(fd);
 			}
 		} else {
-			fb_detach_absent(dev, name);
+			gone = fb_detach_absent(dev, name);
 		}
-		if (!err && pinned && !present)
+		if (!err && pinned && !present && !gone)
 			fb_link_ids(&pin, &ids);
 		if (!err && pinned)
 			err = unpin_all(&pin);
-		if (!err && !present && fb_links_wait(&ids, who, sizeof(who)))
+		if (!err && !present && !gone &&
+		    fb_links_wait(&ids, who, sizeof(who)))
 			err = fail(EXIT_NODEV, "device '%s' absent: fentry links unpinned, but still attached (%s): its fallback entry '%s' stays while they are held",
 				   dev, who, name);
 	}

@@ -306,7 +306,7 @@ static void print_type(const struct features *f,
 		       const struct type_features *tf)
 {
 	const struct dev_type *t = &tf->dt;
-	char buf[512], key[64];
+	char buf[512];
 	struct dev_info *devs;
 	size_t off = 0;
 	int h, i, n;
@@ -318,10 +318,10 @@ static void print_type(const struct features *f,
 	row("  hooks", "%s", t->nr_hooks ? buf : "none");
 	row("  module BTF", "%s (/sys/kernel/btf/%s)", tf->module_btf ? "yes" : "no",
 	    t->module);
-	snprintf(key, sizeof(key), "  struct_ops type %s_ops", t->name);
-	row(key, "%s%s", tf->struct_ops_type ? "yes" : "no",
-	    tf->struct_ops_type ? "" : !kernel_at_least(f, 6, 9) ? " (needs Linux 6.9)" :
-	    tf->module_btf ? " (not registered by its module)" : " (no module BTF)");
+	row("  struct_ops type", "%s (struct %s_ops)%s",
+	    tf->struct_ops_type ? "yes" : "no", t->name,
+	    tf->struct_ops_type ? "" : !kernel_at_least(f, 6, 9) ? ", needs Linux 6.9" :
+	    tf->module_btf ? ", not registered by its module" : ", no module BTF");
 	row("  fallback attach points", "%s (%s_fb_<hook>)",
 	    tf->fb_hooks ? "yes" : "no", t->name);
 	row("  struct_ops link update", "%s", tf->link_update ? "yes" : "no");

@@ -380,7 +380,7 @@ ok $? "fake: stats vdev0: its hooks"
 rc 0 "fake: feature probe" "$D" feature probe
 grep -q '^device type edu (module drvhook_edu)' "$tmp/out" &&
 	grep -q '^device type vdev (module drvhook_vdev)' "$tmp/out" &&
-	grep -Eq '^  struct_ops type vdev_ops +(yes|no)' "$tmp/out" &&
+	grep -Eq '^  struct_ops type +(yes|no) \(struct vdev_ops' "$tmp/out" &&
 	grep -Eq '^  devices +vdev0$' "$tmp/out" && grep -Eq '^  devices +edu0 edu1$' "$tmp/out" &&
 	grep -Eq '^device types +2$' "$tmp/out"
 ok $? "fake: feature probe: a block per device type"
