@@ -70,14 +70,14 @@ struct drvhook_dev_info {
  *
  * FB_COOKIE reserves a fresh cookie for entry 'name'; the programs filter
  * on it, and their fentry links carry it as their BPF cookie (what the
- * kfuncs check). FB_ATTACH inserts entry 'name' with 'cookie' (0: a fresh
- * one, returned) and FB_DETACH removes it. FB_REPLACE switches entry
- * 'name' to 'cookie', 'hooks' and links at once: each dispatch runs
- * either the old or the new programs. A cookie not reserved for this
- * entry is EINVAL, one live in another entry EBUSY; an unknown type is
- * ENODEV. With 'links' (= 'hooks'), the entry owns a reference to each
- * fentry link and goes when nothing else holds them: an entry never
- * outlives its programs.
+ * kfuncs check). FB_ATTACH inserts entry 'name' with that 'cookie' and
+ * FB_DETACH removes it. FB_REPLACE switches entry 'name' to another
+ * reserved 'cookie', 'hooks' and links at once: each dispatch runs either
+ * the old or the new programs. A cookie not reserved for this entry is
+ * EINVAL, one live in another entry EBUSY; an unknown type or an id out
+ * of range is ENODEV. 'links' must be 'hooks': the entry owns a reference
+ * to each fentry link and goes when nothing else holds them, so an entry
+ * never outlives its programs.
  */
 struct drvhook_fb_attach {
 	char type[DRVHOOK_NAME_LEN];	/* device type, e.g. "edu" */

@@ -369,8 +369,9 @@ fetch() {
 	files-*) files_parse "$spec"; id=$(fetch_files "$facts") ;;
 	*) id=$(fetch_suite "$spec" "$facts") ;;
 	esac
-	grep -v '^krel=' <<<"$facts" >"$KROOT/$key.build.tmp"
-	mv "$KROOT/$key.build.tmp" "$KROOT/$key.build"
+	# a tmp file of its own: two fetches of one kernel may run at once
+	grep -v '^krel=' <<<"$facts" >"$KROOT/$key.build.tmp.$$"
+	mv "$KROOT/$key.build.tmp.$$" "$KROOT/$key.build"
 	echo "$id" >"$KROOT/$key.current"
 	echo "kernel $(fact name "$facts") $(fact version "$facts") $(info "$KROOT/$id" release)"
 }

@@ -99,6 +99,27 @@ int drvhook_run(struct drvhook_dev *hd, u32 h, void *ctx, void *data,
 }
 EXPORT_SYMBOL_GPL(drvhook_run);
 
+/**
+ * drvhook_first_ops() - the <type>_ops of a device's first policy
+ * @hd: the device
+ *
+ * For make bench's floor (a struct_ops program called straight from the
+ * hook site, without the chain, its counters or clamping): the caller
+ * holds an RCU read-side section (preemption disabled) while it calls it.
+ *
+ * Return: the first entry's struct_ops data, or NULL if there is none or
+ * it is a fallback entry.
+ */
+const void *drvhook_first_ops(struct drvhook_dev *hd)
+{
+	struct drvhook_entry *e;
+
+	e = list_first_or_null_rcu(&hd->chain->list, struct drvhook_entry,
+				   node);
+	return e ? e->ops : NULL;
+}
+EXPORT_SYMBOL_GPL(drvhook_first_ops);
+
 struct drvhook_chain *drvhook_chain_get(struct drvhook_type *t, u32 dev_id)
 {
 	return dev_id < DRVHOOK_MAX_DEVS ? &t->state->chains[dev_id] : NULL;

@@ -106,6 +106,9 @@ bool __drvhook_has(const struct drvhook_dev *hd, u32 h);
 int drvhook_run(struct drvhook_dev *hd, u32 h, void *ctx, void *data,
 		u32 len);
 
+/* make bench's floor: see chain.c. */
+const void *drvhook_first_ops(struct drvhook_dev *hd);
+
 /* For the struct_ops callbacks and setter kfuncs drvhook_type.h makes. */
 int drvhook_ops_init(struct drvhook_type *t, struct btf *btf);
 int drvhook_ops_check_member(struct drvhook_type *t,

@@ -315,8 +315,9 @@ static bool fb_prog_on(const struct drvhook_type *t, u32 h,
 }
 
 /*
- * Takes a reference to each fentry link @req names: none, or one on
- * <type>_fb_<hook>() for each hook of req->hooks.
+ * Takes a reference to each fentry link @req names: one on
+ * <type>_fb_<hook>() for each hook of req->hooks, no more, no less: an
+ * entry owns its programs' links, so it never outlives them.
  */
 static int fb_links_get(const struct drvhook_chain *c,
 			const struct drvhook_fb_attach *req,
@@ -324,8 +325,6 @@ static int fb_links_get(const struct drvhook_chain *c,
 {
 	int h, err;
 
-	if (!req->links)
-		return 0;
 	if (req->links != req->hooks)
 		return -EINVAL;
 	for (h = 0; h < c->type->nr_hooks; h++) {
@@ -425,16 +424,13 @@ int drvhook_fb_attach(struct drvhook_chain *c, struct drvhook_fb_attach *req)
 		goto out;
 
 	mutex_lock(&drvhook_lock);
-	if (req->cookie)
-		err = fb_cookie_check(c, req->name, req->cookie, NULL);
-	e->cookie = req->cookie ?: fb_cookie();
+	err = fb_cookie_check(c, req->name, req->cookie, NULL);
+	e->cookie = req->cookie;
 	err = err ?: drvhook_chain_insert(c, e, req->flags, req->anchor);
 	mutex_unlock(&drvhook_lock);
 	if (err)
 		goto out;
-	req->cookie = e->cookie;
-	if (req->links)
-		schedule_delayed_work(&fb_reaper, HZ);
+	schedule_delayed_work(&fb_reaper, HZ);
 	return 0;
 out:
 	drvhook_entry_free(e);
@@ -505,7 +501,7 @@ int drvhook_fb_replace(struct drvhook_chain *c,
 	}
 	mutex_unlock(&drvhook_lock);
 	fb_links_put(links);
-	if (!err && req->links)
+	if (!err)
 		schedule_delayed_work(&fb_reaper, HZ);
 	return err;
 }
