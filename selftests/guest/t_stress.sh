@@ -305,11 +305,18 @@ p_expect "privilege: nobody cannot remove its pins" refused \
 	"$(refused su nobody -s /bin/sh -c "rm -rf /sys/fs/bpf/drvhook/edu0/keep")"
 p_expect "privilege: nobody cannot open its pinned links" refused \
 	"$(refused su nobody -s /bin/sh -c "bpftool link show pinned \$(ls -d /sys/fs/bpf/drvhook/edu0/keep/* | head -1)")"
-# the hook core's ioctls (/dev/drvhook) need CAP_BPF (or CAP_SYS_ADMIN), even on an open device
+# the hook core's control plane /dev/drvhook: root's alone (0600), and its
+# ioctls need CAP_BPF (or CAP_SYS_ADMIN) even on a device nobody may open
+ctl_mode=$(stat -c %a /dev/drvhook)
+p_expect "privilege: /dev/drvhook is root's alone (mode 600)" 600 "$ctl_mode"
+p_expect "privilege: nobody cannot open /dev/drvhook" "open: EACCES" \
+	"$(nob $ST_EDUSTRESS fb edu0 cookie keep)"
+chmod 666 /dev/drvhook
 for op in attach detach cookie replace; do
-	p_expect "privilege: nobody's hook-core $op ioctl on the control plane /dev/drvhook is refused (EPERM)" \
+	p_expect "privilege: nobody's hook-core $op ioctl on an open /dev/drvhook (mode 666) is refused (EPERM)" \
 		EPERM "$(nob $ST_EDUSTRESS fb edu0 $op keep)"
 done
+chmod "$ctl_mode" /dev/drvhook
 p_expect "privilege: edu0 still has keep alone" keep "$(policies edu0)"
 # Only CAP_PERFMON-level rights load policy programs (struct_ops and
 # fentry are the kernel's "perfmon" program types): CAP_BPF alone gets
