@@ -24,7 +24,7 @@ import sys
 BASE_TOLERANCE = 0.02
 
 MODES = [  # key, description
-    ("nohook", "stub without hooks (floor)"),
+    ("nohook", "stub without hooks (no-hook floor)"),
     ("detached", "hooks compiled in, none attached"),
     ("structops_trivial", "struct_ops, trivial policy (fact_guard)"),
     ("structops_admission", "struct_ops, admission policy"),
