@@ -162,9 +162,9 @@ uninstall:
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 # make bench's guest tools: the driver of the bench ioctl and the kprobe
-# twin of the admission policy
+# twins of the policies, and the trivial policy of the floor and chain modes
 bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
-	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o
+	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o $(BUILD)/bpf-bench/nop.bpf.o
 
 $(BUILD)/drvbench: bench/drvbench.c include/drvhook.h include/drvhook/edu.h kmod/edu/bench_abi.h
 	@mkdir -p $(dir $@)

@@ -11,10 +11,14 @@
 #   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
 #   BENCH_REPEATS=N   loops per mode and pass (default 3)
 #   BENCH_MS=MS       duration of one loop (default 30)
+#   BENCH_BASELINE=results.json  the run the ioctl rates are compared with
+#                     (default bench/baseline.json: the recorded run before
+#                     the framework split; empty: none)
 #
-# Per kernel: builds the stub three ways (hooks, DRVHOOK_HOOKS=n,
-# DRVHOOK_CPOLICY=admission; all with DRVHOOK_BENCH=y), boots one guest
-# that loads them in turn (bench/guest-run), and keeps its BENCH lines.
+# Per kernel: builds drvhook_edu four ways (hooks, DRVHOOK_HOOKS=n,
+# DRVHOOK_CPOLICY=admission, DRVHOOK_FLOOR=y; all with DRVHOOK_BENCH=y;
+# kmod/edu/bench.h), boots one guest that loads them in turn
+# (bench/guest-run), and keeps its BENCH lines.
 # With the icount clock the kernels run side by side.
 # Then bench/report.py prints the ratio table and writes results.csv,
 # results.json and results.png. Timings under TCG are only comparable
@@ -60,7 +64,7 @@ bench_kernel() {
 	d=$out/$(kernel_key "$1")
 	t=$(now)
 	for v in "hooks DRVHOOK_BENCH=y" "nohook DRVHOOK_BENCH=y DRVHOOK_HOOKS=n" \
-		"cpolicy DRVHOOK_CPOLICY=admission"; do
+		"cpolicy DRVHOOK_CPOLICY=admission" "floor DRVHOOK_FLOOR=y"; do
 		set -- $v
 		name=$1; shift
 		if ! "$S/build-kmod.sh" "$suite" "$d/root/drvhook/$name" "$@" >"$d/kmod-$name.log" 2>&1; then
@@ -124,6 +128,7 @@ done
 
 # Debian's python3 (its python3-matplotlib draws the chart), whatever else
 # is first on PATH
-/usr/bin/python3 "$repo/bench/report.py" "$out" $keys || failed=$((failed + 1))
+BENCH_BASELINE=${BENCH_BASELINE-$repo/bench/baseline.json} \
+	/usr/bin/python3 "$repo/bench/report.py" "$out" $keys || failed=$((failed + 1))
 echo "make bench: $(elapsed "$t_all") s"
 [ $failed = 0 ]

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """make bench report: OUT SUITE... -> the ratio table on stdout, and
 OUT/results.csv (one row per kernel and mode), OUT/ratios.csv (one row per
-kernel and ratio, with its goal), OUT/results.json and OUT/results.png.
+kernel and ratio, with its goal), OUT/derived.csv (the chain's slope and
+what one policy costs), OUT/results.json and OUT/results.png.
 
 Input: OUT/<suite>/bench.txt (the guest's BENCH lines, see bench/drvbench.c)
 and OUT/<suite>/version. A mode's figure is the median of all its loop
 samples (every pass of the guest run); spread is (max - min) / median.
-Only ratios within one kernel's run mean anything (TCG, shared host)."""
+Only ratios within one kernel's run mean anything (TCG, shared host).
+BENCH_BASELINE=FILE (an earlier run's results.json; bench.sh's default is
+bench/baseline.json, the recorded run before the framework split) adds
+each mode's ioctls/s against that run's, flagging a drop of more than 2 %
+(with the icount clock, guest instruction counts: comparable across runs
+of the same kernel package, unlike wall-clock figures)."""
 import csv
 import datetime
 import json
@@ -14,8 +20,11 @@ import os
 import statistics
 import sys
 
+# an earlier run's ioctl rates (BENCH_BASELINE): worse by more than this is flagged
+BASE_TOLERANCE = 0.02
+
 MODES = [  # key, description
-    ("nohook", "stub without hooks (floor)"),
+    ("nohook", "stub without hooks (no-hook floor)"),
     ("detached", "hooks compiled in, none attached"),
     ("structops_trivial", "struct_ops, trivial policy (fact_guard)"),
     ("structops_admission", "struct_ops, admission policy"),
@@ -25,7 +34,21 @@ MODES = [  # key, description
     ("kprobe", "kprobe program doing admission's work"),
     ("kprobe_trivial", "kprobe program doing fact_guard's work"),
     ("upcall", "upcall to a userspace daemon"),
-]
+    ("floor_trivial", "floor: fact_guard called straight from the hook site"),
+    ("floor_nop", "floor: nop called straight from the hook site"),
+] + [(f"chain_{n}", f"hook core, chain of {n} nop polic{'y' if n == 1 else 'ies'}")
+     for n in (1, 2, 4, 8, 15)]
+
+CHAIN = [1, 2, 4, 8, 15]
+
+# Figures derived from the modes (per request, and the same per ioctl):
+#   chain_slope  least-squares slope of chain_N over N: what each policy
+#                of a chain adds
+#   chain_one    chain_1 - detached: what one attached policy adds to a
+#                request, the hook core's dispatch included
+#   floor_one    floor_nop - nohook: one policy called straight from the
+#                hook site, its context included
+DERIVED = ["chain_slope", "chain_one", "floor_one"]
 
 # name, numerator, denominator, goal ("<=" or ">=", value)
 RATIOS = [
@@ -39,6 +62,14 @@ RATIOS = [
     # 6.1 has no struct_ops: how the fallback compares there
     ("kprobe_vs_fallback", "kprobe", "fallback_admission", None),
     ("upcall_vs_fallback", "upcall", "fallback_admission", None),
+    # the hook core's dispatch over the floor (DRVHOOK_FLOOR=y: the same
+    # program called straight from the hook site), one policy attached
+    ("dispatch_vs_floor", "structops_trivial", "floor_trivial", ("<=", 1.10)),
+    ("dispatch_vs_floor_nop", "chain_1", "floor_nop", ("<=", 1.10)),
+    # each further policy of a chain against the first one
+    ("slope_vs_one_policy", "chain_slope", "chain_one", ("<=", 1.05)),
+    ("slope_vs_floor_policy", "chain_slope", "floor_one", None),
+    ("chain15_vs_chain1", "chain_15", "chain_1", None),
 ]
 
 # each ratio with a goal, then the same per ioctl
@@ -67,6 +98,34 @@ def parse(path):
     return modes, info, errors
 
 
+def slope(points):
+    """Least-squares slope of [(x, y)]."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
+
+
+def derive(f):
+    """The DERIVED figures of f (mode -> cost), where its modes are there."""
+    d = {}
+    if all(f"chain_{n}" in f for n in CHAIN):
+        d["chain_slope"] = slope([(n, f[f"chain_{n}"]) for n in CHAIN])
+    if "chain_1" in f and "detached" in f:
+        d["chain_one"] = f["chain_1"] - f["detached"]
+    if "floor_nop" in f and "nohook" in f:
+        d["floor_one"] = f["floor_nop"] - f["nohook"]
+    return d
+
+
+def baseline_rates(path):
+    """suite -> mode -> ioctls/s of an earlier run's results.json."""
+    res = json.load(open(path))
+    return res.get("run", res.get("date", path)), {k["suite"]: {m: d["ioctl_per_s"] for m, d in k["detail"].items()}
+                                for k in res["kernels"]}
+
+
 def goal_met(goal, r):
     op, v = goal
     return r <= v if op == "<=" else r >= v
@@ -81,7 +140,10 @@ def main():
     unit = ("virtual ns: guest instructions (QEMU -icount shift=0)" if clock == "icount"
             else "ns of TCG guest time (host load shows)")
     print(f"clock: {clock}, {unit}; ratios only within one kernel's run")
-    kernels, rows, ratio_rows, bad = [], [], [], 0
+    kernels, rows, ratio_rows, derived_rows, bad = [], [], [], [], 0
+    base, base_run = None, None
+    if os.environ.get("BENCH_BASELINE"):
+        base_run, base = baseline_rates(os.environ["BENCH_BASELINE"])
     for suite in suites:
         path = os.path.join(out, suite, "bench.txt")
         if not os.path.exists(path):
@@ -112,22 +174,36 @@ def main():
             if key == "kprobe":
                 detail[key]["kprobe_runs"] = m["kprobe_runs"]
         ratios, goals = {}, {}
+        fig = dict(ns)
+        fig_ioctl = {k: d["ioctl_ns"] for k, d in detail.items()}
+        derived = derive(fig)
+        derived_ioctl = derive(fig_ioctl)
+        fig.update(derived)
+        fig_ioctl.update(derived_ioctl)
         for name, a, b, goal in RATIOS:
-            if a in ns and b in ns and ns[b] > 0:
-                ratios[name] = round(ns[a] / ns[b], 3)
+            if a in fig and b in fig and fig[b] > 0:
+                ratios[name] = round(fig[a] / fig[b], 3)
             # per ioctl: a whole request as a user makes it (syscall
             # included), not the hook site alone; the same goal applies
-            if goal and a in detail and b in detail:
-                ratios[name + "_ioctl"] = round(detail[a]["ioctl_ns"] / detail[b]["ioctl_ns"], 4)
+            if goal and a in fig_ioctl and b in fig_ioctl and fig_ioctl[b] > 0:
+                ratios[name + "_ioctl"] = round(fig_ioctl[a] / fig_ioctl[b], 4)
         for name, a, b, goal in ALL_RATIOS:
             if goal and name in ratios:
                 goals[name] = {"goal": f"{goal[0]} {goal[1]}",
                                "met": goal_met(goal, ratios[name])}
+        vs_base = {}
+        if base and suite in base:
+            for key, d in detail.items():
+                if key in base[suite]:
+                    vs_base[key] = round(d["ioctl_per_s"] / base[suite][key], 4)
         kernels.append({"suite": suite, "version": version,
                         "release": info.get("kernel", ""),
                         "struct_ops": info.get("struct_ops") == "yes",
                         "ns_per_request": ns, "ratios": ratios,
-                        "goals": goals, "detail": detail, "errors": errors})
+                        "derived": {k: round(v, 2) for k, v in derived.items()},
+                        "derived_ioctl": {k: round(v, 2) for k, v in derived_ioctl.items()},
+                        "goals": goals, "detail": detail, "errors": errors,
+                        **({"ioctl_rate_vs_baseline": vs_base} if base else {})})
 
         # the table
         print(f"\nkernel {suite} {version} ({info.get('kernel', '?')}), "
@@ -164,6 +240,22 @@ def main():
             ratio_rows.append([suite, version, name, ratios[name],
                                f"{goal[0]} {goal[1]}" if goal else "",
                                ("met" if goals[name]["met"] else "missed") if goal else ""])
+        if derived:
+            print("  derived (ns per request; per ioctl):")
+            for k in DERIVED:
+                if k in derived:
+                    print(f"    {k:<28} {derived[k]:>9.1f}  {derived_ioctl.get(k, float('nan')):>9.1f}")
+                    derived_rows.append([suite, version, k, round(derived[k], 2),
+                                         round(derived_ioctl[k], 2) if k in derived_ioctl else ""])
+        if vs_base:
+            print(f"  ioctls/s against the baseline run ({base_run}; "
+                  f"worse by more than {BASE_TOLERANCE:.0%} flagged):")
+            for key, _ in MODES:
+                if key in vs_base:
+                    r = vs_base[key]
+                    flag = "  WORSE" if r < 1 - BASE_TOLERANCE else ""
+                    print(f"    {key:<28} {detail[key]['ioctl_per_s']:>9} / "
+                          f"{base[suite][key]:>9}  {r:.4f}{flag}")
         for e in errors:
             print(f"  error: {e}")
             bad += 1
@@ -178,13 +270,17 @@ def main():
         w = csv.writer(f)
         w.writerow(["suite", "version", "ratio", "value", "goal", "status"])
         w.writerows(ratio_rows)
+    with open(os.path.join(out, "derived.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["suite", "version", "figure", "ns_per_request", "ns_per_ioctl"])
+        w.writerows(derived_rows)
     res = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "clock": clock, "unit": unit, "kernels": kernels}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
         f.write("\n")
     chart(out, kernels, clock)
-    print(f"\nresults: {out}/results.csv ratios.csv results.json results.png")
+    print(f"\nresults: {out}/results.csv ratios.csv derived.csv results.json results.png")
     return 1 if bad else 0
 
 
@@ -196,14 +292,18 @@ def chart(out, kernels, clock):
     keys = [k for k, _ in MODES if any(k in kk["ns_per_request"] for kk in kernels)]
     if not keys:
         return
-    fig, ax = plt.subplots(figsize=(11, 5.5))
+    chains = [k for k in kernels if any(f"chain_{n}" in k["ns_per_request"] for n in CHAIN)]
+    fig, axes = plt.subplots(1, 2 if chains else 1, figsize=(15 if chains else 11, 5.5),
+                             gridspec_kw={"width_ratios": [3, 1]} if chains else None,
+                             squeeze=False)
+    ax = axes[0][0]
     width = 0.8 / max(len(kernels), 1)
     for i, k in enumerate(kernels):
         # normalised to each run's own floor: only ratios within a run count
         floor = k["ns_per_request"].get("nohook")
         vals = [k["ns_per_request"].get(m, 0) / floor if floor else 0 for m in keys]
         xs = [j + (i - (len(kernels) - 1) / 2) * width for j in range(len(keys))]
-        bars = ax.bar(xs, vals, width, label=f"{k['suite']} {k['version']}")
+        ax.bar(xs, vals, width, label=f"{k['suite']} {k['version']}")
         for x, v in zip(xs, vals):
             if v:
                 ax.text(x, v * 1.05, f"{v:.3g}", ha="center", va="bottom",
@@ -216,6 +316,25 @@ def chart(out, kernels, clock):
     ax.set_title("drvhook: request-path cost per mode, relative to the no-hook build "
                  f"(QEMU TCG, clock {clock}; ratios within one run)", fontsize=9)
     ax.legend(fontsize=8)
+    if chains:
+        # the chain: cost per request against its length, the floor (one
+        # policy called straight) and the detached hook as references
+        ax = axes[0][1]
+        for k in chains:
+            f = k["ns_per_request"]
+            pts = [(n, f[f"chain_{n}"]) for n in CHAIN if f"chain_{n}" in f]
+            line, = ax.plot([n for n, _ in pts], [v for _, v in pts], "o-",
+                            label=f"{k['suite']}: chain of N nop")
+            if "floor_nop" in f:
+                ax.plot([1], [f["floor_nop"]], "x", color=line.get_color(), markersize=9,
+                        label=f"{k['suite']}: floor (nop called straight)")
+            if "detached" in f:
+                ax.axhline(f["detached"], color=line.get_color(), linewidth=0.6, linestyle=":")
+        ax.set_xticks(CHAIN)
+        ax.set_xlabel("policies in the chain")
+        ax.set_ylabel(f"cost per request ({'virtual ' if clock == 'icount' else ''}ns)")
+        ax.set_title("chain of N trivial policies (dotted: detached)", fontsize=9)
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "results.png"), dpi=110)
 

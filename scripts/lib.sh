@@ -28,8 +28,8 @@ apt_mirror() {
 ALL_SUITES="bookworm trixie trixie-backports"
 
 # drvhook's kernel modules: the one list of what is built, copied into the
-# guests and loaded. One "NAME TREE" a line, in load order (unloaded in
-# reverse): `make -C TREE KDIR=...` (TREE a folder of the source tree)
+# guests and loaded. One "NAME TREE [test]" a line, in load order (unloaded
+# in reverse; "test": a test-only module, that make demo leaves out): `make -C TREE KDIR=...` (TREE a folder of the source tree)
 # builds NAME.ko somewhere under TREE (kmod/'s Kbuild builds core/ and
 # edu/). Trees are built once each, in this order; a later tree is given
 # the earlier trees' Module.symvers (KBUILD_EXTRA_SYMBOLS). Adding a module
@@ -39,7 +39,7 @@ ALL_SUITES="bookworm trixie trixie-backports"
 DRVHOOK_KMODS="
 drvhook kmod
 drvhook_edu kmod
-drvhook_vdev selftests/kmod/vdev
+drvhook_vdev selftests/kmod/vdev test
 "
 
 # kmod_names: the module names in load order
@@ -86,14 +86,20 @@ kmod_complete() {
 	for name in $(kmod_names); do [ -f "$1/$name.ko" ] || return 1; done
 }
 
-# kmod_install DIR DEST: the modules of DIR (and its modules list) into a
-# guest's DEST (e.g. ROOT/drvhook/)
+# kmod_install DIR DEST [shipped]: the modules of DIR (build-kmod.sh's
+# OUTDIR) and their list into a guest's DEST (e.g. ROOT/drvhook/);
+# "shipped": without the test-only ones
 kmod_install() {
 	local name
 	mkdir -p "$2"
-	while read -r name; do cp "$1/$name.ko" "$2/" || return 1; done <"$1/modules"
-	cp "$1/modules" "$2/"
+	: >"$2/modules"
+	while read -r name; do
+		[ "${3:-}" != shipped ] || [ "$(kmod_kind "$name")" != test ] || continue
+		cp "$1/$name.ko" "$2/" && echo "$name" >>"$2/modules" || return 1
+	done <"$1/modules"
 }
+# kmod_kind NAME: "test" for a test-only module
+kmod_kind() { awk -v n="$1" '$1 == n { print $3 }' <<<"$DRVHOOK_KMODS"; }
 
 # A kernel is named by a spec (KERNELS="..."):
 #   SUITE                linux-image-amd64 / linux-headers-amd64 of SUITE

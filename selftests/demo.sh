@@ -14,7 +14,7 @@ make -s -C "$repo" all
 "$S/buildroot.sh" "$suite" >/dev/null
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests"
 "$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null 2>&1
-kmod_install "$w/kmod" "$w/root/drvhook"
+kmod_install "$w/kmod" "$w/root/drvhook" shipped
 cp "$repo/build/bpf/fact_guard.bpf.o" "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$w/root/usr/sbin/"
 cp "$(guest_bpftool "$repo")" "$w/root/usr/sbin/bpftool"

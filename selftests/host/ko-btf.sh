@@ -64,6 +64,10 @@ kmod_install "$t/out" "$t/guest/drvhook"
 expect "kmod_install: the guest's /drvhook gets every module and the list" \
 	"drvhook.ko drvhook_edu.ko drvhook_vdev.ko modules" \
 	"$(cd "$t/guest/drvhook" && echo *)"
+kmod_install "$t/out" "$t/demo/drvhook" shipped
+expect "kmod_install shipped (make demo): without the test-only drvhook_vdev" \
+	"drvhook.ko drvhook_edu.ko modules | drvhook drvhook_edu" \
+	"$(cd "$t/demo/drvhook" && echo *) | $(tr '\n' ' ' <"$t/demo/drvhook/modules" | sed 's/ $//')"
 grep -q 'check-ko.sh' "$repo/scripts/build-kmod.sh" &&
 	ok "build-kmod.sh checks every module it builds" ||
 	not_ok "build-kmod.sh checks every module it builds"
