@@ -416,6 +416,12 @@ int drvhook_fb_attach(struct drvhook_chain *c, struct drvhook_fb_attach *req)
 
 	if (!fb_hooks_valid(c, req->hooks))
 		return -EINVAL;
+	/* the cookie's errors first: they say more than the links' */
+	mutex_lock(&drvhook_lock);
+	err = fb_cookie_check(c, req->name, req->cookie, NULL);
+	mutex_unlock(&drvhook_lock);
+	if (err)
+		return err;
 	e = drvhook_entry_alloc(req->name, req->hooks);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
@@ -468,6 +474,12 @@ int drvhook_fb_replace(struct drvhook_chain *c,
 
 	if (!fb_hooks_valid(c, req->hooks) || !req->cookie)
 		return -EINVAL;
+	mutex_lock(&drvhook_lock);
+	e = drvhook_chain_find(c, req->name);
+	err = e ? fb_cookie_check(c, req->name, req->cookie, e) : -ENOENT;
+	mutex_unlock(&drvhook_lock);
+	if (err)
+		return err;	/* the cookie's errors first, as in attach */
 	err = fb_links_get(c, req, links);
 	if (err)
 		return err;
