@@ -4,7 +4,7 @@ n=0
 for d in /sys/class/drvhook/edu*; do [ -e "$d" ] && n=$((n + 1)); done
 expect "both edu devices bound" 2 "$n"
 for m in drvhook drvhook_edu; do
-	[ -e /sys/kernel/btf/$m ] && ok "module BTF present ($m)" || not_ok "module BTF present ($m)"
+	if [ -e /sys/kernel/btf/$m ]; then ok "module BTF present ($m)"; else not_ok "module BTF present ($m)"; fi
 done
 # the core's class: one line per registered type, one directory per device
 expect_match "/sys/class/drvhook/types lists edu, its module and hooks" \
@@ -14,8 +14,8 @@ for dev in edu0 edu1; do
 		"$(cat /sys/class/drvhook/$dev/type /sys/class/drvhook/$dev/dev_id \
 			/sys/class/drvhook/$dev/hooks 2>&1 | tr '\n' ' ' | sed 's/ $//')"
 done
-[ -c /dev/drvhook ] && ok "the core's control plane /dev/drvhook" ||
-	not_ok "the core's control plane /dev/drvhook"
+if [ -c /dev/drvhook ]; then ok "the core's control plane /dev/drvhook"
+else not_ok "the core's control plane /dev/drvhook"; fi
 out=$(rmmod drvhook 2>&1; echo "rc=$?")
 expect_match "rmmod drvhook refused while drvhook_edu is loaded" "rc=[1-9]" "$out"
 

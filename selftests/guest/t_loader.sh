@@ -192,7 +192,7 @@ expect_error "ELF without a struct_ops type" 4 "/usr/sbin/edutest is not a drvho
 # naming both types, with its own exit status (10)
 expect_error "policy of another device type" 10 \
 	".*policy is for device type 'other' \(struct other_ops\), device edu1 is of type 'edu'" \
-	drvhook policy attach $BPF/test_othertype.bpf.o dev edu1
+	drvhook policy attach "$BPF/test_othertype.bpf.o" dev edu1
 expect "refused policy of another type left nothing on edu1" "" "$(cat /sys/class/drvhook/edu1/policies)"
 for c in "policy attach $BPF/test_double.bpf.o dev edu9" "policy replace dev edu9 name x $BPF/test_double.bpf.o" \
 	"policy detach dev edu9 name x" "policy show dev edu9 name x" "policy list dev edu9" \

@@ -145,7 +145,7 @@ many() {
 			r=$(attach test_basic edu1 name many$i 2>&1)
 		else
 			r=$(drvhook policy detach dev edu1 name many$i 2>&1)
-		fi || bad="$bad many$i:$(echo $r | tail -c 100)"
+		fi || bad="$bad many$i:$(echo "$r" | tr '\n' ' ' | tail -c 100)"
 	done
 	echo "$bad"
 }
@@ -320,11 +320,11 @@ p_expect "privilege: nobody cannot open its pinned links" refused \
 ctl_mode=$(stat -c %a /dev/drvhook)
 p_expect "privilege: /dev/drvhook is root's alone (mode 600)" 600 "$ctl_mode"
 p_expect "privilege: nobody cannot open /dev/drvhook" "open: EACCES" \
-	"$(nob $ST_EDUSTRESS fb edu0 cookie keep)"
+	"$(nob "$ST_EDUSTRESS" fb edu0 cookie keep)"
 chmod 666 /dev/drvhook
 for op in attach detach cookie replace; do
 	p_expect "privilege: nobody's hook-core $op ioctl on an open /dev/drvhook (mode 666) is refused (EPERM)" \
-		EPERM "$(nob $ST_EDUSTRESS fb edu0 $op keep)"
+		EPERM "$(nob "$ST_EDUSTRESS" fb edu0 "$op" keep)"
 done
 chmod "$ctl_mode" /dev/drvhook
 p_expect "privilege: edu0 still has keep alone" keep "$(policies edu0)"
