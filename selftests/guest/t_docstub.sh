@@ -4,8 +4,10 @@
 # drvhook and vdevtest. The host wrote the commands to /docstub/steps
 # (selftests/doc-stub.py --steps: NN.cmd, expected output NN.pat as a
 # case pattern). Each must exit 0 and, where the guide shows output,
-# match it. In fallback runs the CLI gets --fallback.
+# match it. In fallback runs the CLI gets --fallback. The guide starts
+# with drvhook_vdev loaded, as the harness leaves it (or t_vdev reloads it).
 DS=/docstub
+[ -e /sys/module/drvhook_vdev ] || insmod /drvhook/drvhook_vdev.ko
 if [ -z "$(ls $DS/steps/*.cmd 2>/dev/null)" ]; then
 	not_ok "docstub: the guide's commands are in the payload"
 else
