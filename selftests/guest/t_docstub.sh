@@ -8,7 +8,7 @@
 # with drvhook_vdev loaded, as the harness leaves it (or t_vdev reloads it).
 DS=/docstub
 [ -e /sys/module/drvhook_vdev ] || insmod /drvhook/drvhook_vdev.ko
-if [ -z "$(ls $DS/steps/*.cmd 2>/dev/null)" ]; then
+if [ -z "$(ls "$DS"/steps/*.cmd 2>/dev/null)" ]; then
 	not_ok "docstub: the guide's commands are in the payload"
 else
 	mkdir -p /tmp/dsbin
@@ -16,9 +16,9 @@ else
 	[ "$MODE" = fallback ] && fb=--fallback
 	printf '#!/bin/sh\nexec %s %s "$@"\n' "$(command -v drvhook)" "$fb" >/tmp/dsbin/drvhook
 	chmod +x /tmp/dsbin/drvhook
-	for c in $DS/steps/*.cmd; do
+	for c in "$DS"/steps/*.cmd; do
 		cmd=$(cat "$c")
-		got=$(cd $BPF && PATH=/tmp/dsbin:$PATH sh -c "$cmd" 2>&1)
+		got=$(cd "$BPF" && PATH=/tmp/dsbin:$PATH sh -c "$cmd" 2>&1)
 		rc=$?
 		good=1
 		[ $rc = 0 ] || good=0
