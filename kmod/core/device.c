@@ -148,6 +148,7 @@ int drvhook_dev_init(struct drvhook_dev *hd, struct drvhook_type *type,
 	}
 	hd->type = type;
 	hd->chain = c;
+	hd->nr = c->nr;
 	hd->info.id = c->id;
 	device_initialize(&hd->dev);
 	hd->dev.class = &drvhook_class;

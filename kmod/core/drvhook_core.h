@@ -72,6 +72,8 @@ struct drvhook_dev {
 	struct drvhook_dev_info info;	/* info.id is assigned by the core */
 	struct drvhook_type *type;
 	struct drvhook_chain *chain;
+	/* the chain's entries having each hook, for the inline hot-path test */
+	const u32 *nr;
 };
 
 static inline struct drvhook_dev *to_drvhook_dev(struct device *dev)

@@ -75,7 +75,7 @@ static inline bool __DH_T(_hook_has)(const struct drvhook_dev *hd,
 				    enum __DH_T(_hook) h)
 {
 	return static_branch_unlikely(&__DH_T(_attached).key) &&
-	       __drvhook_has(hd, h);
+	       READ_ONCE(hd->nr[h]);
 }
 
 static inline int __DH_T(_hook_run)(struct drvhook_dev *hd,
