@@ -161,6 +161,11 @@ mkdir -p "$out/.tasks/doc-policy"
 t=$(now)
 tap_task doc-policy "$out/doc-policy.tap" "$repo/selftests/doc-policy.sh" "$payload/thirdparty"
 elapsed "$t" >"$out/.tasks/doc-policy/done"
+# docs/writing-a-stub.md: its guest commands, as steps of the guest group
+# docstub (its file blocks and build commands: host test doc-stub)
+mkdir -p "$payload/docstub"
+python3 "$repo/selftests/doc-stub.py" --steps "$repo/docs/writing-a-stub.md" "$payload/docstub/steps" ||
+	die "docs/writing-a-stub.md: its guest steps cannot be extracted"
 
 append=
 [ "${INJECT_FAIL:-}" = 1 ] && append="$append drvhook.inject_fail=1"
