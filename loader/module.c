@@ -203,7 +203,8 @@ static int do_help(int argc, char **argv)
 	       "\n"
 	       "list:   the hook core and the device modules registered with\n"
 	       "        it, each with its type and how many policies it has.\n"
-	       "unload: removes module NAME, a device module (e.g. drvhook_edu)\n"
+	       "unload: removes module NAME, a device module (the second word\n"
+	       "        of a line of /sys/class/drvhook/types)\n"
 	       "        or the core (drvhook); refused, saying why, while\n"
 	       "        policies of its devices are loaded or, for the core,\n"
 	       "        while device modules are (exit 11).\n");
