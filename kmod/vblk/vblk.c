@@ -180,7 +180,7 @@ static blk_status_t vblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		sg_init_one(&range, &r->range, sizeof(r->range));
 		sgs[out++] = &range;
 	} else if (blk_rq_nr_phys_segments(req)) {
-		sg_init_table(r->sg, VBLK_MAX_SEGS);
+		sg_init_table(r->sg, blk_rq_nr_phys_segments(req));
 		nsg = vblk_map_sg(req, r->sg);
 	}
 	if (nsg && op == VBLK_OP_WRITE)
@@ -221,17 +221,22 @@ static void vblk_done(struct virtqueue *vq)
 	struct vblk_req *r;
 	unsigned long flags;
 	unsigned int len;
+	bool done = false;
 
 	spin_lock_irqsave(&v->lock, flags);
 	do {
 		virtqueue_disable_cb(vq);
-		while ((r = virtqueue_get_buf(vq, &len)))
+		while ((r = virtqueue_get_buf(vq, &len))) {
 			blk_mq_complete_request(blk_mq_rq_from_pdu(r));
+			done = true;
+		}
 		if (unlikely(virtqueue_is_broken(vq)))
 			break;
 	} while (!virtqueue_enable_cb(vq));
 	spin_unlock_irqrestore(&v->lock, flags);
-	blk_mq_start_stopped_hw_queues(v->disk->queue, true);
+	/* a queue stopped on a full ring */
+	if (done)
+		blk_mq_start_stopped_hw_queues(v->disk->queue, true);
 }
 
 static noinline int vblk_complete_hook(struct vblk *v, struct request *req,
