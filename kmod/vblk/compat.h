@@ -2,17 +2,52 @@
 /*
  * Every block and virtio API difference drvhook_vblk deals with besides
  * the core's (../core/compat.h), each with the version it is for. The
- * matrix is 6.1, 6.12 and 7.3. Not a shim: virtio_find_single_vq() keeps
- * its (vdev, callback, name) form on all three, while virtio_find_vqs()
- * takes struct virtqueue_info since 6.11 ("virtio: create struct
- * virtqueue_info"); multiqueue will need a shim for it.
+ * matrix is 6.1, 6.12 and 7.3.
  */
 #ifndef _DRVHOOK_VBLK_COMPAT_H
 #define _DRVHOOK_VBLK_COMPAT_H
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/slab.h>
 #include <linux/version.h>
+#include <linux/virtio_config.h>
+
+/*
+ * @n virtqueues, each with callback @cb and its name. virtio_find_vqs()
+ * takes a struct virtqueue_info (name, callback) per queue since 6.11
+ * (Jiri Pirko's "virtio: create struct virtqueue_info" series); before,
+ * an array of callbacks and one of names.
+ */
+static inline int vblk_find_vqs(struct virtio_device *vdev, unsigned int n,
+				struct virtqueue **vqs, vq_callback_t *cb,
+				const char **names)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	struct virtqueue_info *info;
+#else
+	vq_callback_t **info;
+#endif
+	unsigned int i;
+	int err;
+
+	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	for (i = 0; i < n; i++) {
+		info[i].name = names[i];
+		info[i].callback = cb;
+	}
+	err = virtio_find_vqs(vdev, n, vqs, info, NULL);
+#else
+	for (i = 0; i < n; i++)
+		info[i] = cb;
+	err = virtio_find_vqs(vdev, n, vqs, info, names, NULL);
+#endif
+	kfree(info);
+	return err;
+}
 
 /*
  * BLK_MQ_F_SHOULD_MERGE went in 6.14 (commit cc76ace465d6, "block:

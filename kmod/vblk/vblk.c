@@ -7,7 +7,8 @@
  * the disk, its read-only flag, queue depth and request size), request
  * (refuse a request before it reaches the virtqueue), complete (the
  * request's status). Disks are /dev/vblkN, N the id of
- * /sys/class/drvhook/vblkN. One request queue.
+ * /sys/class/drvhook/vblkN. One blk-mq hardware queue per virtqueue
+ * (VIRTIO_BLK_F_MQ's num_queues, at most one per CPU).
  *
  * No MODULE_DEVICE_TABLE: the in-tree virtio_blk claims the same devices,
  * so drvhook_vblk binds only where it is loaded on purpose (or a disk is
@@ -32,11 +33,17 @@
 #define VBLK_MINORS	16	/* the disk and 15 partitions */
 #define VBLK_MAX_SEGS	64	/* data segments per request */
 
+struct vblk_vq {
+	struct virtqueue *vq;
+	spinlock_t lock;		/* the virtqueue's */
+	char name[16];
+} ____cacheline_aligned_in_smp;
+
 struct vblk {
 	struct drvhook_dev hd;		/* /sys/class/drvhook/vblkN */
 	struct virtio_device *vdev;
-	struct virtqueue *vq;
-	spinlock_t lock;		/* the virtqueue's */
+	struct vblk_vq *vqs;		/* hardware queue i is vqs[i] */
+	unsigned int nr_vqs;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -55,7 +62,10 @@ static int vblk_major;
 
 static void vblk_release(struct device *dev)
 {
-	kfree(container_of(to_drvhook_dev(dev), struct vblk, hd));
+	struct vblk *v = container_of(to_drvhook_dev(dev), struct vblk, hd);
+
+	kfree(v->vqs);
+	kfree(v);
 }
 
 /* The request's enum vblk_op and virtio type, or -1. */
@@ -125,22 +135,23 @@ static noinline int vblk_request_hook(struct vblk *v, struct request *req,
 	return err;
 }
 
-static void vblk_kick(struct vblk *v)
+static void vblk_kick(struct vblk_vq *q)
 {
 	unsigned long flags;
 	bool notify;
 
-	spin_lock_irqsave(&v->lock, flags);
-	notify = virtqueue_kick_prepare(v->vq);
-	spin_unlock_irqrestore(&v->lock, flags);
+	spin_lock_irqsave(&q->lock, flags);
+	notify = virtqueue_kick_prepare(q->vq);
+	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
-		virtqueue_notify(v->vq);
+		virtqueue_notify(q->vq);
 }
 
 static blk_status_t vblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				  const struct blk_mq_queue_data *bd)
 {
 	struct vblk *v = hctx->queue->queuedata;
+	struct vblk_vq *q = &v->vqs[hctx->queue_num];
 	struct request *req = bd->rq;
 	struct vblk_req *r = blk_mq_rq_to_pdu(req);
 	struct scatterlist hdr, range, status, *sgs[4];
@@ -190,40 +201,43 @@ static blk_status_t vblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	sg_init_one(&status, &r->status, sizeof(r->status));
 	sgs[out + in++] = &status;
 
-	spin_lock_irqsave(&v->lock, flags);
-	err = virtqueue_add_sgs(v->vq, sgs, out, in, r, GFP_ATOMIC);
+	spin_lock_irqsave(&q->lock, flags);
+	err = virtqueue_add_sgs(q->vq, sgs, out, in, r, GFP_ATOMIC);
 	if (err) {
-		virtqueue_kick(v->vq);
+		virtqueue_kick(q->vq);
 		/* full: vblk_done() starts the queue again */
 		if (err == -ENOSPC)
 			blk_mq_stop_hw_queue(hctx);
-		spin_unlock_irqrestore(&v->lock, flags);
+		spin_unlock_irqrestore(&q->lock, flags);
 		if (err == -ENOSPC)
 			return BLK_STS_DEV_RESOURCE;
 		return err == -ENOMEM ? BLK_STS_RESOURCE : BLK_STS_IOERR;
 	}
-	notify = bd->last && virtqueue_kick_prepare(v->vq);
-	spin_unlock_irqrestore(&v->lock, flags);
+	notify = bd->last && virtqueue_kick_prepare(q->vq);
+	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
-		virtqueue_notify(v->vq);
+		virtqueue_notify(q->vq);
 	return BLK_STS_OK;
 }
 
 static void vblk_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
-	vblk_kick(hctx->queue->queuedata);
+	struct vblk *v = hctx->queue->queuedata;
+
+	vblk_kick(&v->vqs[hctx->queue_num]);
 }
 
 /* The virtqueue's callback: the device's interrupt. */
 static void vblk_done(struct virtqueue *vq)
 {
 	struct vblk *v = vq->vdev->priv;
+	struct vblk_vq *q = &v->vqs[vq->index];
 	struct vblk_req *r;
 	unsigned long flags;
 	unsigned int len;
 	bool done = false;
 
-	spin_lock_irqsave(&v->lock, flags);
+	spin_lock_irqsave(&q->lock, flags);
 	do {
 		virtqueue_disable_cb(vq);
 		while ((r = virtqueue_get_buf(vq, &len))) {
@@ -233,7 +247,7 @@ static void vblk_done(struct virtqueue *vq)
 		if (unlikely(virtqueue_is_broken(vq)))
 			break;
 	} while (!virtqueue_enable_cb(vq));
-	spin_unlock_irqrestore(&v->lock, flags);
+	spin_unlock_irqrestore(&q->lock, flags);
 	/* a queue stopped on a full ring */
 	if (done)
 		blk_mq_start_stopped_hw_queues(v->disk->queue, true);
@@ -319,8 +333,42 @@ static void vblk_read_config(struct vblk *v, struct vblk_geom *g)
 				  &g->size_max) && g->size_max < PAGE_SIZE)
 		g->size_max = PAGE_SIZE;
 	g->max_sectors = g->seg_max * (PAGE_SIZE >> SECTOR_SHIFT);
-	g->depth = v->vq->num_free;
+	g->depth = v->vqs[0].vq->num_free;
 	g->ro = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
+}
+
+/* The request virtqueues: num_queues of them with VIRTIO_BLK_F_MQ. */
+static int vblk_init_vqs(struct vblk *v)
+{
+	struct virtqueue **vqs;
+	const char **names;
+	u16 n;
+	int i, err = -ENOMEM;
+
+	if (virtio_cread_feature(v->vdev, VIRTIO_BLK_F_MQ,
+				 struct virtio_blk_config, num_queues, &n) || !n)
+		n = 1;
+	n = min_t(unsigned int, n, nr_cpu_ids);
+	v->vqs = kcalloc(n, sizeof(*v->vqs), GFP_KERNEL);
+	vqs = kcalloc(n, sizeof(*vqs), GFP_KERNEL);
+	names = kcalloc(n, sizeof(*names), GFP_KERNEL);
+	if (!v->vqs || !vqs || !names)
+		goto out;
+	for (i = 0; i < n; i++) {
+		spin_lock_init(&v->vqs[i].lock);
+		snprintf(v->vqs[i].name, sizeof(v->vqs[i].name), "req.%d", i);
+		names[i] = v->vqs[i].name;
+	}
+	err = vblk_find_vqs(v->vdev, n, vqs, vblk_done, names);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++)
+		v->vqs[i].vq = vqs[i];
+	v->nr_vqs = n;
+out:
+	kfree(names);
+	kfree(vqs);
+	return err;
 }
 
 static noinline int vblk_probe_hook(struct vblk *v, struct vblk_geom *g)
@@ -330,7 +378,7 @@ static noinline int vblk_probe_hook(struct vblk *v, struct vblk_geom *g)
 		.capacity = g->capacity,
 		.block_size = g->block_size,
 		.features = lower_32_bits(v->vdev->features),
-		.nr_queues = 1,
+		.nr_queues = v->nr_vqs,
 		.read_only = g->ro,
 		.queue_depth = g->depth,
 		.max_sectors = g->max_sectors,
@@ -383,7 +431,7 @@ static int vblk_add_disk(struct vblk *v, const struct vblk_geom *g)
 	int err;
 
 	v->tag_set.ops = &vblk_mq_ops;
-	v->tag_set.nr_hw_queues = 1;
+	v->tag_set.nr_hw_queues = v->nr_vqs;
 	v->tag_set.queue_depth = g->depth;
 	v->tag_set.numa_node = NUMA_NO_NODE;
 	v->tag_set.flags = VBLK_MQ_F_MERGE;
@@ -442,13 +490,10 @@ static int vblk_probe(struct virtio_device *vdev)
 	v->hd.info.vendor = vdev->id.vendor;
 	v->hd.info.device = vdev->id.device;
 	v->vdev = vdev;
-	spin_lock_init(&v->lock);
 	vdev->priv = v;
-	v->vq = virtio_find_single_vq(vdev, vblk_done, "requests");
-	if (IS_ERR(v->vq)) {
-		err = PTR_ERR(v->vq);
+	err = vblk_init_vqs(v);
+	if (err)
 		goto err_dev;
-	}
 	vblk_read_config(v, &g);
 	if (vblk_hook_has(&v->hd, VBLK_HOOK_PROBE)) {
 		err = vblk_probe_hook(v, &g);
@@ -496,7 +541,7 @@ static const struct virtio_device_id vblk_ids[] = {
 static unsigned int vblk_features[] = {
 	VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_F_BLK_SIZE,
 	VIRTIO_BLK_F_RO, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_DISCARD,
-	VIRTIO_BLK_F_WRITE_ZEROES,
+	VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_F_MQ,
 };
 
 static struct virtio_driver vblk_driver = {

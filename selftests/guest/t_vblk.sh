@@ -33,6 +33,8 @@ expect "vblk0's size is the image's, 64 MiB" 67108864 "$(blockdev --getsize64 $V
 expect "vblk0's logical block size" 512 "$(cat /sys/block/vblk0/queue/logical_block_size)"
 expect "vblk0 has a write-back cache (flushes reach the device)" "write back" \
 	"$(cat /sys/block/vblk0/queue/write_cache)"
+expect "vblk0 has a hardware queue per vCPU (QEMU's num-queues default)" \
+	"$(grep -c ^processor /proc/cpuinfo)" "$(ls /sys/block/vblk0/mq | wc -l)"
 
 # dd: 1 MiB of random data at 4 MiB (buffered) and at 8 MiB (O_DIRECT,
 # 256 KiB requests), read back past the page cache
@@ -49,6 +51,13 @@ expect "... and O_DIRECT reads it back (sha256)" "$want" \
 	"$(dd if=$VB bs=256k skip=32 count=4 iflag=direct 2>/dev/null | sha)"
 expect "the data at 4 MiB is still there" "$want" \
 	"$(dd if=$VB bs=64k skip=64 count=16 iflag=direct 2>/dev/null | sha)"
+# two O_DIRECT writers at once (12 and 16 MiB), on whichever queues
+# their CPUs map to
+dd if=/tmp/vblk-pat of=$VB bs=64k seek=192 oflag=direct 2>/dev/null &
+dd if=/tmp/vblk-pat of=$VB bs=64k seek=256 oflag=direct 2>/dev/null &
+wait
+expect "two concurrent O_DIRECT writers: both read back (sha256)" "$want $want" \
+	"$(dd if=$VB bs=64k skip=192 count=16 iflag=direct 2>/dev/null | sha) $(dd if=$VB bs=64k skip=256 count=16 iflag=direct 2>/dev/null | sha)"
 
 # an MBR: one Linux partition from sector 2048 to the end (129024 sectors)
 {
