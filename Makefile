@@ -27,7 +27,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fdebug-prefix-map=$(
 	-Iinclude -Ibpf -I/usr/include/$(shell gcc -print-multiarch)
 # shipped policies: bpf/<type>/*.bpf.c; the tests' objects: selftests/progs/.
 # Both build to build/bpf/NAME.bpf.o (one flat directory: the guests' payload).
-BPF_TYPES := edu
+BPF_TYPES := edu vblk
 POLICY_SRCS := $(foreach t,$(BPF_TYPES),$(wildcard bpf/$(t)/*.bpf.c))
 TEST_PROG_SRCS := $(wildcard selftests/progs/*.bpf.c)
 BPF_SRCS := $(POLICY_SRCS) $(TEST_PROG_SRCS)

@@ -27,9 +27,10 @@ EOS
 fi
 
 # (libcap-dev, python3: also scripts/bpftool.sh's static bpftool for the guests)
+# (e2fsprogs: the guests' mkfs.ext4 and e2fsck, lib.sh guest_payload)
 pkgs="make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev libcap-dev pkg-config
 	busybox-static mmdebstrap cpio xz-utils zstd
-	python3 kmod file binutils ca-certificates
+	python3 kmod file binutils ca-certificates e2fsprogs
 	distro-info-data
 	python3-matplotlib"	# make bench: the chart; distro-info-data: kernel.sh, a files kernel's release
 # QEMU >= 8: 7.2's edu device refuses a DMA that ends at its buffer's end.

@@ -39,6 +39,7 @@ ALL_SUITES="bookworm trixie trixie-backports"
 DRVHOOK_KMODS="
 drvhook kmod
 drvhook_edu kmod
+drvhook_vblk kmod
 drvhook_vdev selftests/kmod/vdev test
 "
 
@@ -100,6 +101,44 @@ kmod_install() {
 }
 # kmod_kind NAME: "test" for a test-only module
 kmod_kind() { awk -v n="$1" '$1 == n { print $3 }' <<<"$DRVHOOK_KMODS"; }
+
+# The kernel's own modules a guest loads before the stub's: the virtio-pci
+# transport of vblk's disk (a module on 6.1, whose drvhook_vblk then needs
+# virtio and virtio_ring too), ext4 for the filesystem tests on it, and
+# crc32c_generic, which 6.1's and 6.12's ext4 ask the crypto API for (7.3
+# has none: its ext4 calls the built-in library). Built-in or absent ones
+# are skipped.
+GUEST_KERNEL_MODS="virtio_pci crc32c_generic ext4"
+
+# kernel_mods_install SPEC DEST: GUEST_KERNEL_MODS and what they depend on
+# (modinfo depends), from SPEC's cached image, uncompressed (busybox's
+# insmod takes plain .ko) into DEST with DEST/modules, their names in load
+# order (dependencies first), as kmod_install lays out the stub's
+kernel_mods_install() {
+	local img mdir f n dest=$2
+	local -A path=() done_=()
+	img=$("$(dirname "${BASH_SOURCE[0]}")/kernel.sh" path "$1" image) || return 1
+	mkdir -p "$2"
+	: >"$2/modules"
+	mdir=$(ls -d "$img"/lib/modules/*/kernel "$img"/usr/lib/modules/*/kernel 2>/dev/null | head -1)
+	[ -n "$mdir" ] || return 0
+	while read -r f; do
+		n=${f##*/}; n=${n%%.ko*}
+		path[${n//-/_}]=$f
+	done < <(find "$mdir" -name '*.ko*')
+	_kmi() {
+		local m=${1//-/_} d
+		[ -n "${path[$m]:-}" ] && [ -z "${done_[$m]:-}" ] || return 0
+		done_[$m]=1
+		for d in $(modinfo -F depends "${path[$m]}" | tr , ' '); do _kmi "$d" || return 1; done
+		case ${path[$m]} in
+		*.ko.xz) xz -dc "${path[$m]}" ;;
+		*.ko.zst) zstd -qdc "${path[$m]}" ;;
+		*) cat "${path[$m]}" ;;
+		esac >"$dest/$m.ko" && echo "$m" >>"$dest/modules"
+	}
+	for n in $GUEST_KERNEL_MODS; do _kmi "$n" || return 1; done
+}
 
 # A kernel is named by a spec (KERNELS="..."):
 #   SUITE                linux-image-amd64 / linux-headers-amd64 of SUITE
@@ -280,4 +319,10 @@ guest_payload() {
 	cp "$1/build/drvhook" "$2/usr/sbin/"
 	cp "$bt" "$2/usr/sbin/bpftool"
 	cp "$1/selftests/guest/lib.sh" "$2/tests/"
+	# e2fsprogs for the filesystem tests on vblk's disk (busybox has no
+	# ext4 mkfs or fsck); initramfs.sh adds their libraries
+	mkdir -p "$2/etc"
+	cp /sbin/mke2fs /sbin/e2fsck "$2/usr/sbin/"
+	ln -sf mke2fs "$2/usr/sbin/mkfs.ext4"
+	cp /etc/mke2fs.conf "$2/etc/"
 }

@@ -28,6 +28,7 @@ for s in $suites; do
 	t=$(now); "$here/build-kmod.sh" "$s" "$w/payload/tests"; tb=$(elapsed "$t")
 	for m in $mods; do [ -f "$w/payload/tests/$m.ko" ] || die "no $m.ko built"; done
 	cp /usr/sbin/bpftool "$w/payload/usr/sbin/"
+	kernel_mods_install "$s" "$w/payload/tests/kernel" || die "$s: the kernel's modules failed"
 	cat >"$w/payload/tests/run" <<EOT
 #!/bin/sh
 set -e
@@ -40,6 +41,8 @@ for d in /sys/bus/pci/devices/*; do
 done
 echo "== edu devices: \$n"
 [ \$n = 2 ]
+# the kernel's own modules first (virtio-pci on 6.1: drvhook_vblk needs it)
+for m in \$(cat /tests/kernel/modules); do insmod /tests/kernel/\$m.ko; done
 for m in $mods; do
 	insmod /tests/\$m.ko
 	echo "== insmod \$m ok"

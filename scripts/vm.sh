@@ -2,7 +2,7 @@
 # vm.sh run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp]
 #                                   [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL]
 #                                   [--icount SHIFT] [--boot-timeout S --boot-marker RE]
-#                                   [--drive SPEC]... [--reboot]
+#                                   [--drive SPEC]... [--reboot] [--vblk MIB]
 # Boot SPEC's cached kernel (kernel.sh fetch SPEC first) on QEMU/TCG with N
 # (default 1) edu PCI devices edu0..eduN-1 and INITRAMFS (initramfs.sh).
 #   LOGDIR/console.log  the serial console
@@ -41,6 +41,9 @@
 # guest. None without x2APIC.)
 # --drive SPEC: QEMU's -drive SPEC (repeatable; the booted-system test's
 # disks). --reboot: a guest reboot restarts it (default: it ends the run).
+# --vblk MIB: a virtio-blk-pci disk (QEMU id vblk0, serial drvhook-vblk0)
+# on LOGDIR/vblk0.raw, a sparse raw image of MIB MiB made afresh for each
+# boot (drvhook_vblk's disk; default 0: none).
 # --icount SHIFT: the guest clock counts instructions (QEMU -icount, one
 # instruction = 2^SHIFT ns; idle time still passes in real time), so that
 # guest timings do not depend on the host's load (make bench).
@@ -52,13 +55,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 usage() {
-	echo "usage: $0 run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE] [--drive SPEC]... [--reboot]" >&2
+	echo "usage: $0 run SPEC INITRAMFS LOGDIR [--edu N] [--timeout S] [--shell] [--qmp] [--append 'ARGS'] [--mem SIZE] [--smp N] [--cpu MODEL] [--icount SHIFT] [--boot-timeout S --boot-marker RE] [--drive SPEC]... [--reboot] [--vblk MIB]" >&2
 	exit 2
 }
 [ $# -ge 4 ] && [ "$1" = run ] || usage
 suite=$2 initrd=$3 logdir=$4; shift 4
 edu=1 tmo=120 shell=0 qmp=0 append='' mem=1G smp=2 cpu=max,-x2apic icount= btmo=0 bmark=
-drives=() reboot=-no-reboot
+drives=() reboot=-no-reboot vblk=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--edu) edu=${2:?}; shift ;;
@@ -74,12 +77,13 @@ while [ $# -gt 0 ]; do
 	--boot-marker) bmark=${2:?}; shift ;;
 	--drive) drives+=(-drive "${2:?}"); shift ;;
 	--reboot) reboot= ;;
+	--vblk) vblk=${2:?}; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
 [[ $edu =~ ^[0-9]+$ && $tmo =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ && $icount =~ ^[0-9]*$ &&
-   $btmo =~ ^[0-9]+$ ]] || usage
+   $btmo =~ ^[0-9]+$ && $vblk =~ ^[0-9]+$ ]] || usage
 [ "$btmo" = 0 ] || [ -n "$bmark" ] || usage
 [ -f "$initrd" ] || die "no initramfs $initrd"
 bz=${DRVHOOK_BZIMAGE:-$("$here/kernel.sh" path "$suite" bzimage)}
@@ -99,6 +103,12 @@ args=(-machine pc -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -nic none -vga no
 [ -n "$icount" ] && args+=(-icount "shift=$icount,sleep=on")
 for ((i = 0; i < edu; i++)); do args+=(-device "edu,id=edu$i"); done
 [ $qmp = 1 ] && args+=(-qmp "unix:$logdir/qmp.sock,server=on,wait=off")
+if [ "$vblk" -gt 0 ]; then
+	rm -f "$logdir/vblk0.raw"
+	truncate -s "${vblk}M" "$logdir/vblk0.raw"
+	args+=(-drive "file=$logdir/vblk0.raw,if=none,id=vblk0-drive,format=raw"
+		-device "virtio-blk-pci,drive=vblk0-drive,id=vblk0,serial=drvhook-vblk0")
+fi
 
 if [ $shell = 1 ]; then
 	exec qemu-system-x86_64 "${args[@]}" -kernel "$bz" \

@@ -237,12 +237,14 @@ run_kernel() {
 	fi
 	rm -rf "$log/root"; mkdir -p "$log/root/drvhook"
 	kmod_install "$kdir" "$log/root/drvhook"
+	kernel_mods_install "$spec" "$log/root/drvhook/kernel" ||
+		die "the kernel's modules for $name failed"
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		die "initramfs for $name failed"
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	ap="$ap drvhook.layout=$layout drvhook.hotplug=${CHECK_HOTPLUG:-2}"
 	rc=0
-	"$S/vm.sh" run "$spec" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
+	"$S/vm.sh" run "$spec" "$log/initramfs.cpio.gz" "$log" --edu 2 --vblk 64 --qmp \
 		--timeout 900 --boot-timeout "$btmo" --boot-marker '^TAP version 13' \
 		--append "$ap" 2>"$log/vm.err" &
 	local vmpid=$! hppid

@@ -15,6 +15,7 @@ make -s -C "$repo" all
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests"
 "$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null 2>&1
 kmod_install "$w/kmod" "$w/root/drvhook" shipped
+kernel_mods_install "$suite" "$w/root/drvhook/kernel"
 cp "$repo/build/bpf/fact_guard.bpf.o" "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$w/root/usr/sbin/"
 cp "$(guest_bpftool "$repo")" "$w/root/usr/sbin/bpftool"
@@ -23,6 +24,7 @@ cat >"$w/root/tests/run" <<'EOT'
 say() { echo; echo "### $*"; }
 run() { echo "# $*"; "$@" 2>&1; }
 say "kernel $(uname -r): load the hook core, then the edu driver (QEMU edu devices behind it)"
+for m in $(cat /drvhook/kernel/modules); do insmod /drvhook/kernel/$m.ko; done
 for m in $(cat /drvhook/modules); do run insmod /drvhook/$m.ko; done
 run drvhook device list
 say "no policy: the device's 32-bit register silently truncates 13!"

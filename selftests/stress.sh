@@ -78,6 +78,10 @@ run_one() {
 	if ! kmod_complete "$kd" || ! kmod_install "$kd" "$log/root/drvhook"; then
 		echo "$suite $mode: modules not built ($kd)"; return 1
 	fi
+	# the kernel's virtio and ext4 modules (the debug kernel has them built in)
+	if [ -z "$dbg" ] && ! kernel_mods_install "$suite" "$log/root/drvhook/kernel"; then
+		echo "$suite $mode: the kernel's modules failed"; return 1
+	fi
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		{ echo "$suite $mode: initramfs failed"; return 1; }
 	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed drvhook.group_timeout=0"

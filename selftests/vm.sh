@@ -15,6 +15,7 @@ make -s -C "$repo" all
 rm -rf "$w"; mkdir -p "$w/root/drvhook/bpf" "$w/root/usr/sbin" "$w/root/tests" "$w/root/etc/profile.d"
 "$S/build-kmod.sh" "$suite" "$w/kmod" >/dev/null
 kmod_install "$w/kmod" "$w/root/drvhook"
+kernel_mods_install "$suite" "$w/root/drvhook/kernel"
 cp "$repo"/build/bpf/*.bpf.o "$w/root/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$w/root/usr/sbin/"
 cp "$(guest_bpftool "$repo")" "$w/root/usr/sbin/bpftool"
@@ -25,4 +26,4 @@ load_modules 2>/dev/null
 echo "drvhook: stub loaded (modules: $(tr '\n' ' ' </drvhook/modules | sed 's/ $//')); try: drvhook device list; drvhook policy attach /drvhook/bpf/test_basic.bpf.o dev edu0"
 EOP
 "$S/initramfs.sh" "$w/initramfs.cpio.gz" "$w/root"
-exec "$S/vm.sh" run "$suite" "$w/initramfs.cpio.gz" "$w/log" --edu 2 --shell
+exec "$S/vm.sh" run "$suite" "$w/initramfs.cpio.gz" "$w/log" --edu 2 --vblk 64 --shell

@@ -90,8 +90,16 @@ modparams() {
 
 # load_modules [DIR]: insmod each module of DIR (default $MODULES) not
 # loaded yet, in load order, with its modparams; stops at the first failure
-# (its status; the messages on stderr)
+# (its status; the messages on stderr). Without DIR, the kernel's own
+# modules of $MODULES/kernel first (the host's kernel_mods_install: virtio
+# transport, ext4), each tried once: one the kernel refuses leaves its
+# message and the rest still loads.
 load_modules() {
+	if [ -z "${1:-}" ] && [ -f "$MODULES/kernel/modules" ]; then
+		while read -r lm_m; do
+			[ -e "/sys/module/$lm_m" ] || insmod "$MODULES/kernel/$lm_m.ko"
+		done <"$MODULES/kernel/modules"
+	fi
 	lm_d=${1:-$MODULES}
 	while read -r lm_m; do
 		[ -e "/sys/module/$lm_m" ] && continue

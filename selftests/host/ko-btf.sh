@@ -41,9 +41,10 @@ check "good.ko noids.ko (a core and a device module): both pass" \
 # lib.sh's module list: build-kmod.sh's OUTDIR holds every module of it,
 # with their names in load order; one missing fails, naming it
 . "$repo/scripts/lib.sh"
-expect "DRVHOOK_KMODS: the hook core, then drvhook_edu, drvhook_vdev" "drvhook drvhook_edu drvhook_vdev" \
+expect "DRVHOOK_KMODS: the hook core, then drvhook_edu, drvhook_vblk, drvhook_vdev" \
+	"drvhook drvhook_edu drvhook_vblk drvhook_vdev" \
 	"$(kmod_names | tr '\n' ' ' | sed 's/ $//')"
-mkdir -p "$t/src/kmod/core" "$t/src/kmod/edu" "$t/src/selftests/kmod/vdev"
+mkdir -p "$t/src/kmod/core" "$t/src/kmod/edu" "$t/src/kmod/vblk" "$t/src/selftests/kmod/vdev"
 cp "$t/good.ko" "$t/src/selftests/kmod/vdev/drvhook_vdev.ko"
 cp "$t/good.ko" "$t/src/kmod/core/drvhook.ko"
 out=$(kmod_collect "$t/src" "$t/out" 2>&1); rc=$?
@@ -55,18 +56,19 @@ fi
 if kmod_complete "$t/out"; then not_ok "kmod_complete: an incomplete OUTDIR is not complete"
 else ok "kmod_complete: an incomplete OUTDIR is not complete"; fi
 cp "$t/noids.ko" "$t/src/kmod/edu/drvhook_edu.ko"
+cp "$t/good.ko" "$t/src/kmod/vblk/drvhook_vblk.ko"
 check "kmod_collect: every module" kmod_collect "$t/src" "$t/out"
 expect "OUTDIR: every .ko and modules, in load order" \
-	"drvhook.ko drvhook_edu.ko drvhook_vdev.ko modules | drvhook drvhook_edu drvhook_vdev" \
+	"drvhook.ko drvhook_edu.ko drvhook_vblk.ko drvhook_vdev.ko modules | drvhook drvhook_edu drvhook_vblk drvhook_vdev" \
 	"$(cd "$t/out" && echo * | tr '\n' ' ')| $(tr '\n' ' ' <"$t/out/modules" | sed 's/ $//')"
 check "kmod_complete: the OUTDIR is complete" kmod_complete "$t/out"
 kmod_install "$t/out" "$t/guest/drvhook"
 expect "kmod_install: the guest's /drvhook gets every module and the list" \
-	"drvhook.ko drvhook_edu.ko drvhook_vdev.ko modules" \
+	"drvhook.ko drvhook_edu.ko drvhook_vblk.ko drvhook_vdev.ko modules" \
 	"$(cd "$t/guest/drvhook" && echo *)"
 kmod_install "$t/out" "$t/demo/drvhook" shipped
 expect "kmod_install shipped (make demo): without the test-only drvhook_vdev" \
-	"drvhook.ko drvhook_edu.ko modules | drvhook drvhook_edu" \
+	"drvhook.ko drvhook_edu.ko drvhook_vblk.ko modules | drvhook drvhook_edu drvhook_vblk" \
 	"$(cd "$t/demo/drvhook" && echo *) | $(tr '\n' ' ' <"$t/demo/drvhook/modules" | sed 's/ $//')"
 grep -q 'check-ko.sh' "$repo/scripts/build-kmod.sh" &&
 	ok "build-kmod.sh checks every module it builds" ||
