@@ -120,7 +120,8 @@ kernel_mods_install() {
 	img=$("$(dirname "${BASH_SOURCE[0]}")/kernel.sh" path "$1" image) || return 1
 	mkdir -p "$2"
 	: >"$2/modules"
-	mdir=$(ls -d "$img"/lib/modules/*/kernel "$img"/usr/lib/modules/*/kernel 2>/dev/null | head -1)
+	# one of the two exists (usrmerge or not): ls fails on the other
+	mdir=$(ls -d "$img"/lib/modules/*/kernel "$img"/usr/lib/modules/*/kernel 2>/dev/null | head -1) || :
 	[ -n "$mdir" ] || return 0
 	while read -r f; do
 		n=${f##*/}; n=${n%%.ko*}
