@@ -13,10 +13,12 @@
 #                   unpacked from /boot/vmlinuz-KERNELVER (xz, zstd, gzip)
 #   resolve_btfids  the newest /usr/lib/linux-kbuild-X.Y/tools/bpf/
 #                   resolve_btfids/resolve_btfids of a series X.Y no older
-#                   than the kernel's (Debian 12: linux-kbuild-6.12 of
+#                   than the kernel's (Debian 12: linux-kbuild-6.12.* of
 #                   bookworm-backports; for these modules on 6.1 it writes
 #                   the same .BTF_ids bytes as 6.1's own, built from
-#                   linux-source-6.1), passed to kbuild as RESOLVE_BTFIDS
+#                   linux-source-6.1), passed to kbuild as RESOLVE_BTFIDS;
+#                   missing, the build names the newest linux-kbuild of 6.12
+#                   or later that apt knows (apt install linux-kbuild-...)
 # The headers are not changed: a supplied vmlinux goes into a shadow of KDIR
 # (symlinks to its entries, plus vmlinux) under the dkms build directory,
 # and kbuild runs there. make fails when something cannot be had, and when
@@ -36,17 +38,31 @@ say() { echo "drvhook-dkms: $kver: $*" >&2; }
 series() { sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$1"; }
 kser=$(series "$kver")
 
-# the command that installs a resolve_btfids, for this machine's release
+# newest_kbuild: the newest linux-kbuild-X.Y[.Z+debNN] apt knows of, of a
+# series no older than the kernel's nor than 6.12 (Debian's kbuild has
+# resolve_btfids from 6.12 on); empty if none (no network needed: apt's lists)
+newest_kbuild() {
+	local min
+	min=$(printf '%s\n%s\n' "$kser" 6.12 | sort -V | tail -1)
+	apt-cache pkgnames linux-kbuild- 2>/dev/null | while read -r p; do
+		s=$(series "${p#linux-kbuild-}")
+		[ -n "$s" ] && [ "$(printf '%s\n%s\n' "$min" "$s" | sort -V | head -1)" = "$min" ] && echo "$p"
+	done | sort -V | tail -1
+}
+
+# the command that installs a resolve_btfids, for this machine
 btfids_hint() {
-	local codename
+	local codename pkg
 	codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null)
+	pkg=$(newest_kbuild)
 	echo "install a linux-kbuild package that has it, of series $kser or later (Debian's"
 	echo "have it from 6.12 on), then build again:"
-	case $codename in
-	bookworm)
-		echo "  apt install -t bookworm-backports linux-kbuild-6.12"
-		echo "  (bookworm-backports in the apt sources: /etc/apt/sources.list.d/)" ;;
-	esac
+	if [ -n "$pkg" ]; then
+		echo "  apt install $pkg"
+	elif [ "$codename" = bookworm ]; then
+		echo "  (add bookworm-backports to the apt sources, then)"
+		echo "  apt update && apt install -t bookworm-backports 'linux-kbuild-6.12*'"
+	fi
 	echo "  dkms autoinstall -k $kver"
 }
 
