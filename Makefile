@@ -5,7 +5,8 @@
 #   make check      host tests, then the guest tests on every Debian kernel
 #                   (KERNELS="bookworm trixie trixie-backports" picks a subset;
 #                   any suite, SUITE:FLAVOUR or VMLINUZ,HEADERS: README.md)
-#   make check-full  the same, plus the shuffled-layout stub on every kernel
+#   make check-full  the same, plus the shuffled-layout stub, dkms build and
+#                   the booted Debian machine (selftests/system.sh) on every kernel
 #   make stress     the reliability suite at full size on every kernel
 #                   (build/stress/summary.json; STRESS_KERNELS picks a subset)
 #   make demo       a policy changing a request's outcome, on the newest kernel
@@ -121,9 +122,10 @@ POLICY_HEADERS := include/drvhook.h include/drvhook/edu.h bpf/drvhook.bpf.h \
 inc_dest = $(patsubst bpf/%,%,$(patsubst include/%,%,$(1)))
 # the modules' sources for DKMS, as laid out in the tree: kmod/ (Kbuild,
 # Makefile, core/, edu/) and the headers they include (include/); not a
-# build's outputs (*.mod.c)
+# build's outputs (*.mod.c); kmod/dkms-build.sh, dkms.conf's build command
 DKMS_SOURCES = $(sort $(shell find kmod include -type f \( -name '*.[ch]' -o -name Kbuild \
 	-o -name Makefile \) ! -name '*.mod.c'))
+DKMS_SCRIPTS := kmod/dkms-build.sh
 MULTIARCH := $(shell gcc -print-multiarch)
 
 install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
@@ -145,6 +147,7 @@ install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
 
 install-dkms:
 	for f in $(DKMS_SOURCES); do install -D -m 0644 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit 1; done
+	for f in $(DKMS_SCRIPTS); do install -D -m 0755 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit 1; done
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
 uninstall:
@@ -185,7 +188,8 @@ stress: deps
 
 check-full: deps
 	SHUFFLED_KERNELS="bookworm trixie trixie-backports" \
-	DKMS_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
+	DKMS_KERNELS="bookworm trixie trixie-backports" \
+	SYSTEM_KERNELS="bookworm trixie trixie-backports" selftests/check.sh
 
 demo: deps
 	selftests/demo.sh

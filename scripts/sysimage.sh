@@ -8,10 +8,16 @@
 #     disk.raw     the root filesystem (/dev/vda; boot it with snapshot=on)
 #     vmlinuz, initrd.img   the image's /boot ones, for QEMU's direct boot
 # (printed on stdout). Apt sources inside the image: the mirror's, as
-# apt_source_line gives them; the host's are not touched. With kernel parameter
-# drvhook.systest=1, drvhook-systest.service runs /run at the top of the
-# disk labelled systest (the test's second disk) once the boot is done,
-# its output on the serial console (which has no getty).
+# apt_source_line gives them; the host's are not touched. bookworm's image
+# also lists bookworm-backports (and no other suite): drvhook built for
+# bookworm links libbpf1 >= 1.4 (1.4.6 there, installed), and the 6.1
+# headers lack resolve_btfids, which bookworm-backports' linux-kbuild-6.12
+# has (kmod/dkms-build.sh says to install it): its .debs are left in the
+# image's apt cache, not installed, as if apt had downloaded them, so that
+# the test runs the command the DKMS build prints without a network.
+# With kernel parameter drvhook.systest=1, drvhook-systest.service runs
+# /run at the top of the disk labelled systest (the test's second disk) once
+# the boot is done, its output on the serial console (which has no getty).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -36,24 +42,38 @@ if [ -f "$out/.complete" ]; then
 	exit 0
 fi
 mirror=$(apt_mirror)
+suites=$("$here/kernel.sh" path "$suite" apt)
+bpo_install=: bpo_fetch=: keep_apt=()
+if [ "$base" = bookworm ]; then
+	case " $suites " in *" bookworm-backports "*) ;; *) suites="$suites bookworm-backports" ;; esac
+	bpo_install="apt-get install -y -q --no-install-recommends -t bookworm-backports libbpf1 >/dev/null"
+	# the newest linux-kbuild (bookworm-backports' 6.12.*), downloaded only;
+	# apt's lists and cache stay in the image (mmdebstrap would remove them)
+	# shellcheck disable=SC2016 # expanded in the image
+	bpo_fetch='apt-get install -y -q --no-install-recommends --download-only $(apt-cache pkgnames linux-kbuild- | sort -V | tail -1) >/dev/null'
+	keep_apt=(--skip=cleanup/apt)
+fi
 sources=()
-for s in $("$here/kernel.sh" path "$suite" apt); do
+for s in $suites; do
 	sources+=("$(apt_source_line "$mirror" "$s")")
 done
 # backports' kernels need backports' linux-base
 target=
 [ "$suite" = "$base" ] || target="-t $suite"
-kdebs=$(ls "$kdir"/debs/*.deb | grep -v /linux-source-)
+kdebs=()
+for d in "$kdir"/debs/*.deb; do
+	case $d in */linux-source-*) ;; *) kdebs+=("$d") ;; esac
+done
 tmp=$out.tmp
 rm -rf "$tmp" "$out"
 mkdir -p "$tmp/k"
-cp $kdebs "$tmp/k/"
+cp "${kdebs[@]}" "$tmp/k/"
 log "$suite: system image: $base userspace, kernel $ver ($krel)"
 # the customize hook: the kernel, then what a booted test machine needs
 mmdebstrap --quiet --mode=root --variant=minbase --architectures=amd64 \
-	--include="${pkgs%,}" \
+	--include="${pkgs%,}" "${keep_apt[@]}" \
 	--customize-hook="mkdir -p \"\$1/tmp/k\" && cp $tmp/k/*.deb \"\$1/tmp/k/\"" \
-	--customize-hook="chroot \"\$1\" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $target /tmp/k/*.deb >/dev/null && rm -rf /tmp/k && apt-get clean'" \
+	--customize-hook="chroot \"\$1\" sh -c 'export DEBIAN_FRONTEND=noninteractive && $bpo_install && apt-get install -y -q --no-install-recommends $target /tmp/k/*.deb >/dev/null && rm -rf /tmp/k && apt-get clean && $bpo_fetch'" \
 	--customize-hook='echo drvhook-test >"$1/etc/hostname"' \
 	--customize-hook='echo "/dev/vda / ext4 defaults 0 1" >"$1/etc/fstab"' \
 	--customize-hook='chroot "$1" passwd -d root >/dev/null' \

@@ -24,7 +24,8 @@
 #                   S seconds is stopped (default 180; the harness self-test
 #                   uses less)
 #   SYSTEM_KERNELS="trixie-backports"  suites of KERNELS whose Debian machine
-#                   boots with the packages apt-installed (selftests/system.sh)
+#                   boots with the packages apt-installed (selftests/system.sh;
+#                   make check-full: all three)
 #
 # Prints a line per guest run ("run ..."), then per kernel "kernel <suite>
 # <version> mode=<its default mode> passed=N failed=N skipped=N" (the sum of

@@ -3,8 +3,9 @@
 # Debian machine that boots (default SUITE: trixie-backports). The disk
 # image of SUITE's release (scripts/sysimage.sh: systemd, udev, apt, dkms,
 # the kernel and its headers) boots in QEMU with one edu device and a
-# second disk holding the packages (selftests/host/debs.sh builds them;
-# DEBS=DIR takes them from DIR), edutest and the test, selftests/system/run,
+# second disk holding the packages (selftests/host/debs.sh builds them in a
+# root of the image's release, DEB_SUITE; DEBS=DIR takes them from DIR),
+# edutest and the test, selftests/system/run,
 # which runs at the end of each boot: apt install, a configuration of two
 # policies, reboot, then the checks, QMP hot-plug (selftests/hotplug-host.sh
 # answers the guest's cues), reload, apt remove and purge. The image is
@@ -25,8 +26,10 @@ log "system: image $img ($(elapsed "$t0") s)"
 if [ -n "${DEBS:-}" ]; then
 	cp "$DEBS"/drvhook_*.deb "$DEBS"/drvhook-dkms_*.deb "$out/disk/" || die "no debs in $DEBS"
 else
-	DEB_TEST=1 DEBS_OUT=$out/disk "$repo/selftests/host/debs.sh" >"$out/debs.tap" 2>&1 ||
-		die "building the packages failed: $out/debs.tap"
+	# built for the image's own release: a trixie build needs libc6 2.38
+	DEB_TEST=1 DEB_SUITE=$("$S/kernel.sh" path "$suite" dist) DEBS_OUT=$out/disk \
+		"$repo/selftests/host/debs.sh" >"$out/debs.tap" 2>&1 && ! grep -q '^not ok' "$out/debs.tap" ||
+		die "building or checking the packages failed: $out/debs.tap"
 fi
 make -s -C "$repo" build/edutest || die "no edutest"
 cp "$repo/build/edutest" "$repo/selftests/system/run" "$out/disk/"

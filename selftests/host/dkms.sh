@@ -6,6 +6,12 @@
 # driver drvhook_edu): vermagic of the suite's kernel, a .BTF section each
 # (the struct_ops/kfunc BTF the loader needs), edu's fallback hook symbols,
 # its dependency on the core and its PCI alias, modprobe's dependency order.
+# bookworm also runs with its headers as Debian ships them (the root's
+# vmlinux and resolve_btfids, which buildroot.sh added, removed, the kernel
+# not running): kmod/dkms-build.sh fails saying what to install, the test
+# runs that command (linux-kbuild-6.12.* of bookworm-backports, in the
+# root's own sources), and
+# the build then takes /boot/vmlinuz's BTF and that resolve_btfids.
 # DKMS_KERNELS="trixie" (default; make check-full: all three suites).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,6 +20,36 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 S=$repo/scripts
 . "$repo/selftests/lib/tap.bash"
 ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
+
+# stock_headers SUITE ROOT KREL: dkms build on the headers as Debian 12
+# ships them (no vmlinux, no resolve_btfids), the kernel not running
+stock_headers() {
+	local suite=$1 krel=$3 r k log out rc hint
+	overlay_up "$2" || { not_ok "$suite: overlay of $2"; return; }
+	r=$OV k=/usr/src/linux-headers-$krel
+	rm -f "$r$k/vmlinux" "$r$k/tools/bpf/resolve_btfids/resolve_btfids"
+	mkdir -p "$r/boot"
+	cp "$("$S/kernel.sh" path "$suite" bzimage)" "$r/boot/vmlinuz-$krel"
+	make -s -C "$repo" install-dkms DESTDIR="$r" && in_root "$r" dkms add "drvhook/$ver" >/dev/null 2>&1
+	out=$(in_root "$r" dkms build "drvhook/$ver" -k "$krel" 2>&1); rc=$?
+	expect "$suite, headers as shipped (no vmlinux, no resolve_btfids): dkms build fails" 10 "$rc"
+	echo "$out" | grep '^drvhook-dkms: ' | sed 's/^/#   /'
+	hint=$(echo "$out" | sed -n 's/^drvhook-dkms: [^ ]*: *\(apt install .*\)$/\1/p' | head -1)
+	expect "$suite: the build says what to install (PRE_BUILD, on the terminal): apt install linux-kbuild-6.12 or later" \
+		yes "$(echo "$hint" | grep -qE '^apt install linux-kbuild-(6\.(1[2-9]|[2-9][0-9])|[7-9]\.)' && echo yes)"
+	check "$suite: $hint (as printed)" in_root "$r" sh -c "apt-get -q update >/dev/null && $hint -y -q --no-install-recommends"
+	check "$suite: dkms build drvhook/$ver -k $krel, again" in_root "$r" dkms build "drvhook/$ver" -k "$krel"
+	log=$r/var/lib/dkms/drvhook/$ver/$krel/x86_64/log/make.log
+	grep '^drvhook-dkms: ' "$log" 2>&1 | sed 's/^/#   /'
+	expect "$suite: it took /boot/vmlinuz-$krel's BTF (the kernel is not running) and linux-kbuild-6.12's resolve_btfids" "1 1" \
+		"$(grep -c "the BTF of /boot/vmlinuz-$krel " "$log") $(grep -c 'using /usr/lib/linux-kbuild-6\.12[^/]*/tools/bpf/resolve_btfids/resolve_btfids' "$log")"
+	for m in drvhook drvhook_edu; do
+		check "$suite, headers as shipped: $m.ko has .BTF and every .BTF_ids slot resolved (check-ko.sh)" \
+			"$S/check-ko.sh" "$r/var/lib/dkms/drvhook/$ver/$krel/x86_64/module/$m.ko"
+	done
+	expect "$suite: the headers are left as they were (no vmlinux written there)" "" "$(ls "$r$k/vmlinux" 2>/dev/null)"
+	overlay_down "$r"
+}
 
 for suite in ${DKMS_KERNELS-trixie}; do
 	t=$(now)
@@ -78,6 +114,7 @@ for suite in ${DKMS_KERNELS-trixie}; do
 	[ -z "$left" ] && ok "$suite: no module left after dkms remove" ||
 		{ not_ok "$suite: no module left after dkms remove"; echo "#   $left"; }
 	overlay_down "$r"
+	[ "$("$S/kernel.sh" path "$suite" dist)" = bookworm ] && stock_headers "$suite" "$root" "$krel"
 	echo "# $suite: dkms $(elapsed "$t") s"
 done
 [ $n -gt 0 ] || { n=1; echo "ok 1 - dkms # SKIP DKMS_KERNELS is empty"; }

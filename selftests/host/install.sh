@@ -95,9 +95,11 @@ make -s -C "$repo" install-dkms DESTDIR="$d" >"$work/log" 2>&1 && ok "make insta
 	{ not_ok "make install-dkms"; sed 's/^/#   /' "$work/log"; }
 src=$d/usr/src/drvhook-$ver
 want=$( (cd "$repo" && git ls-files kmod include | grep -E '(\.[ch]|/Kbuild|/Makefile)$'
+	echo kmod/dkms-build.sh
 	echo dkms.conf) | sort)
-expect "install-dkms: /usr/src/drvhook-$ver holds the modules' sources and dkms.conf" "$want" \
+expect "install-dkms: /usr/src/drvhook-$ver holds the modules' sources, dkms.conf and its build script" "$want" \
 	"$(cd "$src" 2>/dev/null && find . -type f -printf '%P\n' | sort)"
+expect "install-dkms: kmod/dkms-build.sh executable" yes "$([ -x "$src/kmod/dkms-build.sh" ] && echo yes)"
 for f in kmod/Kbuild include/drvhook.h include/drvhook/edu.h; do
 	if [ -f "$src/$f" ]; then ok "install-dkms: $f"; else not_ok "install-dkms: $f"; fi
 done
