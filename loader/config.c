@@ -20,6 +20,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
@@ -87,11 +88,11 @@ void cfg_report_error(const struct cfg_entry *e, const char *dev,
 	if (json_output)
 		return;
 	if (dev)
-		fprintf(stderr, "drvhook: error: %s:%d: %s %s: %s\n", e->file,
-			e->line, dev, name, e->error);
+		fprintf(stderr, "%sdrvhook: error: %s:%d: %s %s: %s\n",
+			journal_prio(LOG_ERR), e->file, e->line, dev, name, e->error);
 	else
-		fprintf(stderr, "drvhook: error: %s:%d: %s\n", e->file, e->line,
-			e->error);
+		fprintf(stderr, "%sdrvhook: error: %s:%d: %s\n",
+			journal_prio(LOG_ERR), e->file, e->line, e->error);
 }
 
 static int syntax(struct cfg_entry *e, const char *fmt, ...) __printf(2, 3);

@@ -18,6 +18,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include "config.h"
@@ -313,7 +314,8 @@ static void report(const struct report *r)
 		return;
 	}
 	if (r->error) {
-		fprintf(stderr, "drvhook: error: %s:%d: ", r->file ?: "-", r->line);
+		fprintf(stderr, "%sdrvhook: error: %s:%d: ", journal_prio(LOG_ERR),
+			r->file ?: "-", r->line);
 		if (r->dev)
 			fprintf(stderr, "%s %s: ", r->dev, r->name);
 		fprintf(stderr, "%s\n", r->error);

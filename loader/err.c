@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
 
@@ -98,11 +100,41 @@ const char *err_message(void)
 	return msg;
 }
 
+/*
+ * The priority prefix ("<3>", sd-daemon(3)) the journal reads at the start
+ * of a line a service writes to stderr, which it logs at info otherwise;
+ * "" when stderr is not the journal's stream (JOURNAL_STREAM names it:
+ * systemd.exec(5)).
+ */
+const char *journal_prio(int prio)
+{
+	static int to_journal = -1;
+	unsigned long long dev, ino;
+	const char *js;
+	struct stat st;
+
+	if (to_journal < 0) {
+		js = getenv("JOURNAL_STREAM");
+		to_journal = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+			     !fstat(STDERR_FILENO, &st) && st.st_dev == dev &&
+			     st.st_ino == ino;
+	}
+	if (!to_journal)
+		return "";
+	switch (prio) {
+	case LOG_ERR:
+		return "<3>";
+	case LOG_WARNING:
+		return "<4>";
+	}
+	return "";
+}
+
 void warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("drvhook: warning: ", stderr);
+	fprintf(stderr, "%sdrvhook: warning: ", journal_prio(LOG_WARNING));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -137,9 +169,9 @@ void err_print(void)
 		jsonw_end_object(jw);
 		return;
 	}
-	fprintf(stderr, "drvhook: error: %s\n", msg);
+	fprintf(stderr, "%sdrvhook: error: %s\n", journal_prio(LOG_ERR), msg);
 	for (i = 0; i < ndetails; i++)
-		fprintf(stderr, "  %s\n", details[i]);
+		fprintf(stderr, "%s  %s\n", journal_prio(LOG_ERR), details[i]);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,

@@ -103,6 +103,7 @@ void err_reset_libbpf(void);
 const char *libbpf_first_warn(void);
 bool verifier_log_tail(void);
 void warn(const char *fmt, ...) __printf(1, 2);
+const char *journal_prio(int prio);
 
 /*
  * types.c: device types, from <sysfs root>/types ("T MODULE H0 H1 ...").

@@ -84,6 +84,15 @@ j=$("$D" -j config check multi 2>"$w/err"; echo " rc=$?")
 expect "check -j: per entry valid/error/status, nothing on stderr" \
 	"False 2 True 3 2 rc=2" \
 	"$(echo "${j% rc=*}" | jfield 'd["entries"][0]["valid"], d["entries"][0]["status"], d["entries"][1]["valid"], d["entries"][3]["status"], d["errors"]' | tr -d "(),'") ${j##* }$(cat "$w/err")"
+# under systemd (stderr is the journal's stream, JOURNAL_STREAM=DEV:INO)
+# each error line starts with the priority the journal files it under
+: >"$w/jerr"
+JOURNAL_STREAM=$(stat -c %d:%i "$w/jerr") "$D" config check multi 2>>"$w/jerr" >/dev/null
+expect "check under the journal: both errors at priority err (<3>)" \
+	"<3>drvhook: error: multi/10-a.conf:3: <3>drvhook: error: multi/20-b.conf:2:" \
+	"$(grep -o '^<3>drvhook: error: [^ ]*' "$w/jerr" | tr '\n' ' ' | sed 's/ $//')"
+JOURNAL_STREAM=1:1 "$D" config check multi 2>"$w/jerr" >/dev/null
+expect "JOURNAL_STREAM naming another file: no prefix" "" "$(grep '^<' "$w/jerr")"
 out=$(run "$D" config check nosuchdir)
 expect "check: a missing directory: exit 3" "rc=3" "$(echo "$out" | head -1)"
 out=$(run "$D" config check a b)
