@@ -40,6 +40,21 @@ mkdir -p $MNT
 umount $MNT 2>/dev/null
 
 ### vblk_faults ##########################################################
+# on the raw disk: one 4 KiB block, sectors [8192, 8200), every 2nd
+# request there fails; the blocks either side are never candidates
+rd() { dd if=$VB of=/dev/null bs=4k skip="$1" count=1 iflag=direct 2>/dev/null; echo $?; }
+out=$(run_rc attach vblk_faults vblk0 set start=8192 set end=8200 set every=2)
+expect_match "faults: vblk_faults attaches (start=8192 end=8200 every=2)" 'rc=0$' "$out"
+r=
+for _ in 1 2 3 4; do r="${r:+$r }$(rd 1024) $(rd 1023) $(rd 1025)"; done
+expect "faults: 4 reads of the block fail every 2nd time; the blocks either side read" \
+	"0 0 0 1 0 0 0 0 0 1 0 0" "$r"
+expect "faults: .bss candidates=4 injected=2" "4 2" \
+	"$(bss vblk_f candidates) $(bss vblk_f injected)"
+drvhook policy detach dev vblk0 name vblk_faults >/dev/null
+expect "faults: detached: the block reads" 0 "$(rd 1024)"
+
+# through ext4
 out=$(run_rc mkfs.ext4 -q -F $VB)
 expect_match "faults: mkfs.ext4 on vblk0" 'rc=0$' "$out"
 mount -t ext4 $VB $MNT
