@@ -39,7 +39,8 @@ endif
 BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h include/drvhook/*.h \
 	selftests/progs/*.h selftests/kmod/*/*.h
 # the policies a machine gets (test_* objects are for the tests only)
-POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
+POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit \
+	vblk_faults vblk_latency vblk_protect vblk_throttle
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
@@ -63,10 +64,12 @@ $(BUILD)/bpf-host/%.bpf.o: %.bpf.c $(BPF_HDRS) selftests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -DDRVHOOK_HOST_TEST -Iselftests/unit -c $< -o $@
 
-$(BUILD)/policytest: selftests/unit/policytest.c loader/vars.c loader/loader.h include/drvhook.h include/drvhook/edu.h
+POLICYTEST_SRCS := selftests/unit/policytest.c selftests/unit/vblk_policies.c loader/vars.c
+$(BUILD)/policytest: $(POLICYTEST_SRCS) selftests/unit/policytest.h loader/loader.h include/drvhook.h \
+	include/drvhook/edu.h include/drvhook/vblk.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -Iinclude -Iloader \
-		selftests/unit/policytest.c loader/vars.c -o $@ -static -lbpf -lelf -lz -lzstd
+		$(POLICYTEST_SRCS) -o $@ -static -lbpf -lelf -lz -lzstd
 
 loader:
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD)

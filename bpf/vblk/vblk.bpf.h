@@ -12,6 +12,9 @@
  *	SEC(".struct_ops.link")
  *	struct vblk_ops my_policy = { .request = (void *)my_request };
  *
+ * A request hook's -EAGAIN defers the request instead of failing it: the
+ * driver asks again about 1 ms later (vblk_throttle.bpf.c).
+ *
  * VBLK_PROBE(), VBLK_REQUEST() and VBLK_COMPLETE() make the struct_ops
  * program of member probe/request/complete of struct vblk_ops and its
  * fentry twin on vblk_fb_<hook>() (bpf/drvhook.bpf.h,

@@ -47,9 +47,13 @@ struct vblk_probe_ctx {
  * request: a block request, before it reaches the virtqueue.
  * Calling context: blk-mq's dispatch (the submitter or a kworker),
  * preemption disabled.
- * Verdict: 0 go on, -errno fail the request with the block status of
+ * Verdict: 0 go on; -EAGAIN defer: not now, the request goes back to
+ * the queue and the hook sees it again about 1 ms later (other requests
+ * go on meanwhile; a disk being removed never defers: the request fails
+ * with EIO); any other -errno fails the request with the block status of
  * that errno (errno_to_blk_status(); -ENOMEM and -EBUSY, which would
- * requeue it, fail it with EIO).
+ * requeue it, fail it with EIO). A deferred request is asked again until
+ * it passes: a policy that defers it forever holds it forever.
  * Writable: ioprio (the priority the device is told).
  */
 struct vblk_request_ctx {

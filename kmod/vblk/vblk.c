@@ -46,6 +46,7 @@ struct vblk {
 	unsigned int nr_vqs;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
+	bool removing;			/* set first by vblk_remove(): no deferral */
 };
 
 /* Each request's driver data (the tag set's cmd_size). */
@@ -106,12 +107,16 @@ static sector_t vblk_sector(struct request *req, u32 op)
 	return op == VBLK_OP_FLUSH ? 0 : blk_rq_pos(req);
 }
 
+/* A deferred request is asked about again after this. */
+#define VBLK_DEFER_MS	1
+
 /* A hook's -errno as a block status; never one that requeues. */
 static blk_status_t vblk_errno_status(int err)
 {
 	blk_status_t sts = errno_to_blk_status(err);
 
-	if (sts == BLK_STS_RESOURCE || sts == BLK_STS_DEV_RESOURCE)
+	if (sts == BLK_STS_RESOURCE || sts == BLK_STS_DEV_RESOURCE ||
+	    sts == BLK_STS_AGAIN)
 		return BLK_STS_IOERR;
 	return sts;
 }
@@ -147,6 +152,19 @@ static void vblk_kick(struct vblk_vq *q)
 		virtqueue_notify(q->vq);
 }
 
+/*
+ * The request hook's "not now": back to the requeue list, dispatched
+ * again VBLK_DEFER_MS later, as dm-rq's delayed requeue. Not
+ * BLK_STS_RESOURCE: that stops the hardware queue's dispatch, and every
+ * request behind this one would wait for it.
+ */
+static void vblk_defer(struct request *req)
+{
+	blk_mq_start_request(req);
+	blk_mq_requeue_request(req, false);
+	blk_mq_delay_kick_requeue_list(req->q, VBLK_DEFER_MS);
+}
+
 static blk_status_t vblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				  const struct blk_mq_queue_data *bd)
 {
@@ -166,6 +184,10 @@ static blk_status_t vblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	if (vblk_hook_has(&v->hd, VBLK_HOOK_REQUEST)) {
 		err = vblk_request_hook(v, req, op, &ioprio);
+		if (err == -EAGAIN && !READ_ONCE(v->removing)) {
+			vblk_defer(req);
+			return BLK_STS_OK;
+		}
 		if (err)
 			return vblk_errno_status(err);
 	}

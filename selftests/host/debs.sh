@@ -79,13 +79,14 @@ want=$( {
 	echo /usr/lib/systemd/system/drvhook@.service
 	echo /usr/lib/udev/rules.d/60-drvhook.rules
 	echo /usr/share/lintian/overrides/drvhook
-	for p in admission checksum fact_guard irq_coalesce quirks ratelimit; do
+	for p in admission checksum fact_guard irq_coalesce quirks ratelimit vblk_faults \
+		vblk_latency vblk_protect vblk_throttle; do
 		echo "/usr/lib/drvhook/policies/$p.bpf.o"; done
 	for h in drvhook.h drvhook/edu.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h; do
 		echo "/usr/include/drvhook/$h"; done
 	echo /usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc
 } | sort)
-expect "drvhook.deb: the CLI, 2 man pages, 6 policies, 5 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
+expect "drvhook.deb: the CLI, 2 man pages, 10 policies, 5 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
 # (the build roots exclude /usr/share/{man,doc} in dpkg.cfg: the man page
 # does not land there)
 missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do

@@ -8,7 +8,8 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/selftests/lib/tap.bash"
 ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
-policies="admission checksum fact_guard irq_coalesce quirks ratelimit"
+policies="admission checksum fact_guard irq_coalesce quirks ratelimit vblk_faults vblk_latency
+	vblk_protect vblk_throttle"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

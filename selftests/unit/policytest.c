@@ -31,11 +31,12 @@
 #include <bpf/libbpf.h>
 #include "loader.h"
 #include "drvhook/edu.h"
+#include "policytest.h"
 
 /* the module of device type edu, whose BTF has its kfuncs */
 #define EDU_MODULE	"drvhook_edu"
 
-static const char *dir = "build/bpf-host";
+const char *dir = "build/bpf-host";
 static int tests, failed;
 
 /* loader/vars.c reports through these */
@@ -96,7 +97,7 @@ struct btf *module_btf(const char *module)
 	return NULL;
 }
 
-static void ok(bool cond, const char *fmt, ...)
+void ok(bool cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,27 +109,17 @@ static void ok(bool cond, const char *fmt, ...)
 	failed += !cond;
 }
 
-static void skip(const char *what, const char *why)
+void skip(const char *what, const char *why)
 {
 	printf("ok %d - %s # SKIP %s\n", ++tests, what, why);
 }
-
-#define expect_eq(what, want, got)					\
-	do {								\
-		long long __w = (want), __g = (got);			\
-		ok(__w == __g, "%s", what);				\
-		if (__w != __g)						\
-			printf("#   want %lld, got %lld\n", __w, __g);	\
-	} while (0)
-
-enum kfuncs { KFUNCS_KERNEL, KFUNCS_NONE };
 
 /*
  * Opens and loads policy @name: only its syscall programs, no struct_ops
  * map, the settings @sets (NULL-terminated) and the optional-kfunc flags
  * from the host kernel's BTF, or all 0 with KFUNCS_NONE.
  */
-static struct bpf_object *load(const char *name, const char *const *sets,
+struct bpf_object *load(const char *name, const char *const *sets,
 			       enum kfuncs kf)
 {
 	struct bpf_object *obj;
@@ -163,7 +154,7 @@ err:
 }
 
 /* Runs program @prog on context @ctx (written back): its verdict. */
-static int run(struct bpf_object *obj, const char *prog, void *ctx, size_t sz)
+int run(struct bpf_object *obj, const char *prog, void *ctx, size_t sz)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, prog);
 	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sz);
@@ -175,7 +166,7 @@ static int run(struct bpf_object *obj, const char *prog, void *ctx, size_t sz)
 	return (int)o.retval;
 }
 
-static int lookup(struct bpf_object *obj, const char *map, __u32 key, void *val,
+int lookup(struct bpf_object *obj, const char *map, __u32 key, void *val,
 		  size_t sz)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, map);
@@ -209,6 +200,39 @@ static int bss_set(struct bpf_object *obj, const char *name, const void *val, si
 			continue;
 		memcpy(data + vs->offset, val, len);
 		r = bpf_map__update_elem(m, &zero, sizeof(zero), data, sz, 0);
+		break;
+	}
+out:
+	free(data);
+	return r;
+}
+
+/* Reads variable @name of the loaded object's .bss: 0, or -ENOENT. */
+int bss_get(struct bpf_object *obj, const char *name, void *val, size_t len)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".bss");
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	__u32 zero = 0, sz;
+	char *data;
+	int id, i, r = -ENOENT;
+
+	id = btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC);
+	if (id < 0 || !m)
+		return -ENOENT;
+	sz = bpf_map__value_size(m);
+	data = calloc(1, sz);
+	if (!data || bpf_map__lookup_elem(m, &zero, sizeof(zero), data, sz, 0))
+		goto out;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off), name) ||
+		    len != vs->size)
+			continue;
+		memcpy(val, data + vs->offset, len);
+		r = 0;
 		break;
 	}
 out:
@@ -608,7 +632,7 @@ static struct btf *fake_stub(bool setters)
  * The setter externs of object @path (its BTF as compiled), in @buf: any
  * extern FUNC named *_set_* (edu_set_*, or another type's by mistake).
  */
-static const char *setter_externs(const char *path, char *buf, size_t len)
+const char *setter_externs(const char *path, char *buf, size_t len)
 {
 	struct btf *btf = btf__parse_elf(path, NULL);
 	const struct btf_type *t;
@@ -705,6 +729,7 @@ int main(int argc, char **argv)
 	t_irq_coalesce();
 	t_quirks();
 	t_contract();
+	t_vblk();
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }
