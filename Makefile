@@ -44,7 +44,7 @@ BPF_HDRS := bpf/*.h $(foreach t,$(BPF_TYPES),bpf/$(t)/*.h) include/drvhook.h inc
 POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
-all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
+all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o $(BUILD)/bpf-nocore/vblk_protect.bpf.o loader $(BUILD)/edutest \
 	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
@@ -53,7 +53,7 @@ $(BUILD)/bpf/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-# test_basic without CO-RE: must fail against the shuffled-layout stub
+# test_basic and vblk_protect without CO-RE: must fail against the shuffled-layout stub
 $(BUILD)/bpf-nocore/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
