@@ -85,7 +85,11 @@ static inline int vblk_map_sg(struct request *rq, struct scatterlist *sg)
  * set one by one on the queue. The write cache is a feature of the limits
  * since 6.11 (BLK_FEAT_WRITE_CACHE, commit 1122c0c1cc71, "block: move
  * cache control settings out of queue->flags"); before,
- * blk_queue_write_cache().
+ * blk_queue_write_cache(). A queue is non-rotational unless its driver
+ * sets BLK_FEAT_ROTATIONAL since 6.11 (commit bd4a633b6f7c, "block: move
+ * the nonrot flag to queue_limits"); before, rotational unless it sets
+ * QUEUE_FLAG_NONROT, which it does here so that the disk is the same on
+ * every kernel.
  */
 static inline struct gendisk *vblk_alloc_disk(struct blk_mq_tag_set *set,
 					      struct queue_limits *lim,
@@ -117,8 +121,10 @@ static inline struct gendisk *vblk_alloc_disk(struct blk_mq_tag_set *set,
 	q->limits.discard_granularity = lim->discard_granularity;
 	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
 #endif
-	if (!IS_ERR(disk))
+	if (!IS_ERR(disk)) {
 		blk_queue_write_cache(disk->queue, wc, false);
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+	}
 #endif
 	return disk;
 }
