@@ -87,7 +87,8 @@ for suite in ${DKMS_KERNELS-trixie}; do
 		vm=$(modinfo -F vermagic "$tmpko" 2>/dev/null | cut -d' ' -f1)
 		[ "$vm" = "$krel" ] && ok "$suite: $m: vermagic $vm" ||
 			{ not_ok "$suite: $m: vermagic is the kernel's"; echo "#   want $krel, got '$vm'"; }
-		readelf -SW "$tmpko" | grep -q ' \.BTF ' && ok "$suite: $m has .BTF" ||
+		# (not grep -q: under pipefail, readelf killed by SIGPIPE would fail it)
+		readelf -SW "$tmpko" | grep ' \.BTF ' >/dev/null && ok "$suite: $m has .BTF" ||
 			not_ok "$suite: $m has .BTF"
 		if [ $m = drvhook_edu ]; then
 			syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' edu_fb_(probe|request|irq|complete)$')
@@ -106,8 +107,8 @@ for suite in ${DKMS_KERNELS-trixie}; do
 			syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' vblk_fb_(probe|request|complete)$')
 			[ "$syms" = 3 ] && ok "$suite: drvhook_vblk: 3 fallback hook functions (vblk_fb_*)" ||
 				{ not_ok "$suite: drvhook_vblk: 3 fallback hook functions (vblk_fb_*)"; echo "#   found $syms"; }
-			expect "$suite: drvhook_vblk depends on drvhook" drvhook \
-				"$(modinfo -F depends "$tmpko" 2>&1)"
+			expect "$suite: drvhook_vblk depends on drvhook (and virtio, virtio_ring where they are modules: 6.1)" drvhook \
+				"$(modinfo -F depends "$tmpko" 2>&1 | tr , '\n' | grep -vxE 'virtio|virtio_ring')"
 			expect "$suite: drvhook_vblk has no alias (udev never loads it: virtio_blk keeps the disks)" "" \
 				"$(modinfo -F alias "$tmpko" 2>&1)"
 		fi
