@@ -14,12 +14,14 @@
 #   make bench      what a hook costs next to the alternatives, on every
 #                   kernel (KERNELS=...); results in build/bench/
 #   make -C kmod KDIR=<headers dir>   the modules for one kernel: the hook core
-#                   kmod/core/drvhook.ko and kmod/edu/drvhook_edu.ko
+#                   kmod/core/drvhook.ko, kmod/edu/drvhook_edu.ko and
+#                   kmod/vblk/drvhook_vblk.ko
 #   make install    the CLI, its man pages, the shipped policies, the policy
 #                   headers, drvhook.pc, the systemd units and udev rule that
 #                   apply /etc/drvhook/policies.d (PREFIX=/usr/local, DESTDIR=)
 #   make install-dkms  the modules' source tree for DKMS (kmod/: the core
-#                   drvhook.ko and drvhook_edu.ko; include/): /usr/src/drvhook-VERSION
+#                   drvhook.ko, drvhook_edu.ko, drvhook_vblk.ko; include/):
+#                   /usr/src/drvhook-VERSION
 #   make uninstall  removes what install (and install-dkms) put there
 VERSION := 0.1
 BUILD := build
@@ -43,7 +45,7 @@ POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit \
 	vblk_faults vblk_latency vblk_protect vblk_throttle
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
-all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
+all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o $(BUILD)/bpf-nocore/vblk_protect.bpf.o loader $(BUILD)/edutest \
 	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
@@ -52,7 +54,7 @@ $(BUILD)/bpf/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-# test_basic without CO-RE: must fail against the shuffled-layout stub
+# test_basic and vblk_protect without CO-RE: must fail against the shuffled-layout stub
 $(BUILD)/bpf-nocore/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -DDRVHOOK_NO_CORE -c $< -o $@
@@ -119,19 +121,22 @@ DKMSDIR := /usr/src/drvhook-$(VERSION)
 # bpf/edu/edu.bpf.h -> $(INCDIR)/edu/edu.bpf.h): -I$(INCDIR) then finds
 # what -Iinclude -Ibpf finds in the tree. install and uninstall read only
 # this list.
-POLICY_HEADERS := include/drvhook.h include/drvhook/edu.h bpf/drvhook.bpf.h \
-	bpf/drvhook_compat.bpf.h bpf/edu/edu.bpf.h
+POLICY_HEADERS := include/drvhook.h include/drvhook/edu.h include/drvhook/vblk.h \
+	bpf/drvhook.bpf.h bpf/drvhook_compat.bpf.h bpf/edu/edu.bpf.h bpf/vblk/vblk.bpf.h
 # $(call inc_dest,HEADERS): their paths under $(INCDIR)
 inc_dest = $(patsubst bpf/%,%,$(patsubst include/%,%,$(1)))
 # the modules' sources for DKMS, as laid out in the tree: kmod/ (Kbuild,
-# Makefile, core/, edu/) and the headers they include (include/); not a
+# Makefile, core/, edu/, vblk/) and the headers they include (include/); not a
 # build's outputs (*.mod.c); kmod/dkms-build.sh, dkms.conf's build command
 DKMS_SOURCES = $(sort $(shell find kmod include -type f \( -name '*.[ch]' -o -name Kbuild \
 	-o -name Makefile \) ! -name '*.mod.c'))
 DKMS_SCRIPTS := kmod/dkms-build.sh
 MULTIARCH := $(shell gcc -print-multiarch)
 
-install: loader $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
+# the shipped policies' objects (debian/rules builds them)
+policies: $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(POLICIES))
+
+install: loader policies
 	install -D -m 0755 $(BUILD)/drvhook $(DESTDIR)$(SBINDIR)/drvhook
 	install -D -m 0644 loader/drvhook.8 $(DESTDIR)$(MAN8DIR)/drvhook.8
 	install -D -m 0644 loader/drvhook.conf.5 $(DESTDIR)$(MAN5DIR)/drvhook.conf.5
@@ -208,4 +213,4 @@ clean:
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
-.PHONY: all loader install install-dkms uninstall deps check check-full stress demo vm bench bench-tools clean
+.PHONY: all loader policies install install-dkms uninstall deps check check-full stress demo vm bench bench-tools clean

@@ -165,8 +165,9 @@ if [ ! -f "$kdir/vmlinux" ]; then
 	say "the headers have no vmlinux: the BTF of $src ($(stat -c %s "$build_kdir/vmlinux") bytes) as vmlinux in $build_kdir"
 fi
 make -C "$here" KDIR="$build_kdir" KERNELRELEASE="$kver" -j"$(nproc 2>/dev/null || echo 1)" "${vars[@]}"
-for ko in "$here"/core/drvhook.ko "$here"/edu/drvhook_edu.ko; do
-	readelf -S "$ko" | grep -q '\.BTF ' ||
+for ko in "$here"/core/drvhook.ko "$here"/edu/drvhook_edu.ko "$here"/vblk/drvhook_vblk.ko; do
+	# (not grep -q: under pipefail, readelf killed by SIGPIPE fails it)
+	readelf -S "$ko" | grep '\.BTF ' >/dev/null ||
 		{ say "error: $(basename "$ko") has no .BTF section: no policy could attach"; exit 1; }
 done
-say "built with module BTF: $(cd "$here" && echo core/drvhook.ko edu/drvhook_edu.ko)"
+say "built with module BTF: $(cd "$here" && echo core/drvhook.ko edu/drvhook_edu.ko vblk/drvhook_vblk.ko)"

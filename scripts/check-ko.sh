@@ -27,7 +27,8 @@ check_btf_ids() {
 [ $# -ge 1 ] || { echo "usage: $0 KO..." >&2; exit 2; }
 rc=0
 for ko in "$@"; do
-	if ! readelf -SW "$ko" 2>/dev/null | grep -q ' \.BTF '; then
+	# (not grep -q: under pipefail, readelf killed by SIGPIPE fails it)
+	if ! readelf -SW "$ko" 2>/dev/null | grep ' \.BTF ' >/dev/null; then
 		echo "error: $(basename "$ko") has no .BTF section" >&2
 		rc=1
 		continue

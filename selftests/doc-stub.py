@@ -9,6 +9,9 @@ Fenced blocks carry a tag after the language:
                             joined with one empty line between them, must
                             be that file byte for byte; written to
                             WORKDIR/PATH
+    ```c excerpt=PATH       consecutive lines of REPO/PATH, shown where the
+                            guide quotes part of a file too long to show
+                            whole; checked, not written
     ```console build        run by RUNNER (RUNNER CMD: in the kernel's
                             build root, in WORKDIR's copy there); without
                             RUNNER, skipped and said so
@@ -75,6 +78,18 @@ def run(tap, where, argv, cwd, cmd, exp):
     tap.result(good, f'{where}: $ {cmd}', detail)
 
 
+def excerpt(tap, line, real, path, body):
+    try:
+        want = open(real).read().split('\n')
+    except OSError as e:
+        tap.result(False, f'line {line}: {path}: the excerpt is in the file', [str(e)])
+        return
+    n = len(body)
+    found = n > 0 and any(want[i:i + n] == body for i in range(len(want) - n + 1))
+    tap.result(found, f'line {line}: {path}: the excerpt ({n} lines) is in the file',
+               [f'first line: {body[0] if body else "(empty)"}'])
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ['--steps']:
@@ -104,6 +119,8 @@ def main():
             parts.setdefault(path, []).append(line)
             with open(dest, 'w' if first else 'a') as f:
                 f.write(('' if first else '\n') + '\n'.join(body) + '\n')
+        elif tag.startswith('excerpt='):
+            excerpt(tap, line, os.path.join(repo, tag[8:]), tag[8:], body)
         elif lang == 'console' and tag == 'build':
             for cmd, exp in dt.commands(body):
                 if runner:

@@ -23,6 +23,10 @@ enum vblk_op {
 	VBLK_OP_WRITE_ZEROES,
 };
 
+#ifdef DRVHOOK_LAYOUT_SHUFFLED
+#include "vblk_shuffled.h"
+#else
+
 /*
  * probe: the disk's config space was read, no queue or gendisk yet.
  * Calling context: process, may not sleep.
@@ -94,5 +98,7 @@ struct vblk_ops {
 
 	DRVHOOK_OPS_DATA;
 };
+
+#endif /* DRVHOOK_LAYOUT_SHUFFLED */
 
 #endif /* _UAPI_DRVHOOK_VBLK_H */

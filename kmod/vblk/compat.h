@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every block and virtio API difference drvhook_vblk deals with besides
- * the core's (../core/compat.h), each with the version it is for. The
- * matrix is 6.1, 6.12 and 7.3.
+ * the core's (../core/compat.h), each with the version it is for and the
+ * mainline commit that made it. The matrix is 6.1, 6.12 and 7.3; each
+ * shim was checked against the headers of Debian's 6.1.176, 6.12.117
+ * and 7.3.4.
  */
 #ifndef _DRVHOOK_VBLK_COMPAT_H
 #define _DRVHOOK_VBLK_COMPAT_H
@@ -16,8 +18,10 @@
 /*
  * @n virtqueues, each with callback @cb and its name. virtio_find_vqs()
  * takes a struct virtqueue_info (name, callback) per queue since 6.11
- * (Jiri Pirko's "virtio: create struct virtqueue_info" series); before,
- * an array of callbacks and one of names.
+ * (commit 6c85d6b653ca, "virtio: rename virtio_find_vqs_info() to
+ * virtio_find_vqs()"; the struct came with commit c502eb85c34e, "virtio:
+ * introduce virtio_queue_info struct and find_vqs_info() config op");
+ * before, an array of callbacks and one of names.
  */
 static inline int vblk_find_vqs(struct virtio_device *vdev, unsigned int n,
 				struct virtqueue **vqs, vq_callback_t *cb,
@@ -61,7 +65,9 @@ static inline int vblk_find_vqs(struct virtio_device *vdev, unsigned int n,
 
 /*
  * blk_rq_map_sg() lost its request_queue argument (the request has it)
- * in 6.15: 6.12 has (q, rq, sglist), 7.3 (rq, sglist).
+ * in 6.15 (commit 75618ac6e98f, "block: remove unused parameter 'q'
+ * parameter in __blk_rq_map_sg()"): 6.12 has (q, rq, sglist), 7.3
+ * (rq, sglist).
  */
 static inline int vblk_map_sg(struct request *rq, struct scatterlist *sg)
 {
@@ -79,7 +85,11 @@ static inline int vblk_map_sg(struct request *rq, struct scatterlist *sg)
  * set one by one on the queue. The write cache is a feature of the limits
  * since 6.11 (BLK_FEAT_WRITE_CACHE, commit 1122c0c1cc71, "block: move
  * cache control settings out of queue->flags"); before,
- * blk_queue_write_cache().
+ * blk_queue_write_cache(). A queue is non-rotational unless its driver
+ * sets BLK_FEAT_ROTATIONAL since 6.11 (commit bd4a633b6f7c, "block: move
+ * the nonrot flag to queue_limits"); before, rotational unless it sets
+ * QUEUE_FLAG_NONROT, which it does here so that the disk is the same on
+ * every kernel.
  */
 static inline struct gendisk *vblk_alloc_disk(struct blk_mq_tag_set *set,
 					      struct queue_limits *lim,
@@ -111,8 +121,10 @@ static inline struct gendisk *vblk_alloc_disk(struct blk_mq_tag_set *set,
 	q->limits.discard_granularity = lim->discard_granularity;
 	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
 #endif
-	if (!IS_ERR(disk))
+	if (!IS_ERR(disk)) {
 		blk_queue_write_cache(disk->queue, wc, false);
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+	}
 #endif
 	return disk;
 }

@@ -33,6 +33,8 @@ expect "vblk0's size is the image's, 64 MiB" 67108864 "$(blockdev --getsize64 $V
 expect "vblk0's logical block size" 512 "$(cat /sys/block/vblk0/queue/logical_block_size)"
 expect "vblk0 has a write-back cache (flushes reach the device)" "write back" \
 	"$(cat /sys/block/vblk0/queue/write_cache)"
+expect "vblk0 is non-rotational, on every kernel (kmod/vblk/compat.h)" 0 \
+	"$(cat /sys/block/vblk0/queue/rotational)"
 expect "vblk0 has a hardware queue per vCPU (QEMU's num-queues default)" \
 	"$(grep -c ^processor /proc/cpuinfo)" "$(ls /sys/block/vblk0/mq | wc -l)"
 

@@ -69,6 +69,10 @@ check "apt-get install ./drvhook*.deb (dkms runs in drvhook-dkms's postinst)" in
 	{ apt-get -q update && apt-get install -y -q --no-install-recommends ./drvhook*.deb; }; }'
 expect "both packages installed" "drvhook ii
 drvhook-dkms ii" "$(in_root "$r" dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' drvhook drvhook-dkms 2>&1 | sed 's/ *$//')"
+# the shipped policies (the Makefile's POLICIES) and the policy headers
+policies=$(make -s --no-print-directory -C "$repo" -f Makefile \
+	-f <(echo 'print-policies: ; @echo $(POLICIES)') print-policies)
+headers="drvhook.h drvhook/edu.h drvhook/vblk.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h vblk/vblk.bpf.h"
 files=$(dpkg-deb -c "$out"/drvhook_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' |
 	grep -v '^/usr/share/doc/' | sort)
 want=$( {
@@ -79,14 +83,13 @@ want=$( {
 	echo /usr/lib/systemd/system/drvhook@.service
 	echo /usr/lib/udev/rules.d/60-drvhook.rules
 	echo /usr/share/lintian/overrides/drvhook
-	for p in admission checksum fact_guard irq_coalesce quirks ratelimit vblk_faults \
-		vblk_latency vblk_protect vblk_throttle; do
+	for p in $policies; do
 		echo "/usr/lib/drvhook/policies/$p.bpf.o"; done
-	for h in drvhook.h drvhook/edu.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h; do
+	for h in $headers; do
 		echo "/usr/include/drvhook/$h"; done
 	echo /usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc
 } | sort)
-expect "drvhook.deb: the CLI, 2 man pages, 10 policies, 5 headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
+expect "drvhook.deb: the CLI, 2 man pages, $(echo $policies | wc -w) policies, $(echo $headers | wc -w) headers, drvhook.pc, 2 units, the udev rule, lintian overrides" "$want" "$files"
 # (the build roots exclude /usr/share/{man,doc} in dpkg.cfg: the man page
 # does not land there)
 missing=$(echo "$files" | grep -v '^/usr/share/man/' | while read -r f; do
@@ -97,14 +100,14 @@ dkfiles=$(dpkg-deb -c "$out"/drvhook-dkms_*.deb | awk '$1 !~ /^d/ { sub(/^\./, "
 want=$( (cd "$repo" && git ls-files kmod include | grep -E '(\.[ch]|/Kbuild|/Makefile)$'
 	echo kmod/dkms-build.sh
 	echo dkms.conf) | sed "s|^|/usr/src/drvhook-$ver/|" | sort)
-expect "drvhook-dkms.deb: the modules' sources (kmod/ core and edu, include/), dkms.conf and its build script" "$want" "$dkfiles"
+expect "drvhook-dkms.deb: the modules' sources (kmod/ core, edu and vblk, include/), dkms.conf and its build script" "$want" "$dkfiles"
 expect "drvhook-dkms.deb: kmod/dkms-build.sh is executable (dkms runs it)" "-rwxr-xr-x" \
 	"$(dpkg-deb -c "$out"/drvhook-dkms_*.deb | awk '$6 ~ /kmod\/dkms-build\.sh$/ { print $1 }')"
 cmp -s "$r/usr/lib/drvhook/policies/fact_guard.bpf.o" "$repo/build/bpf/fact_guard.bpf.o" &&
 	echo "# the packaged fact_guard.bpf.o is byte-identical to build/ (the same clang)"
 expect "drvhook-dkms: /usr/src/drvhook-$ver/dkms.conf, version $ver" "PACKAGE_VERSION=\"$ver\"" \
 	"$(grep ^PACKAGE_VERSION= "$r/usr/src/drvhook-$ver/dkms.conf" 2>&1)"
-for m in drvhook drvhook_edu; do
+for m in drvhook drvhook_edu drvhook_vblk; do
 	ko=$(find "$r/lib/modules/$krel/updates" -name "$m.ko*" 2>/dev/null | head -1)
 	if [ -n "$ko" ]; then
 		ok "postinst: dkms built and installed ${ko#"$r"}"
@@ -114,7 +117,7 @@ for m in drvhook drvhook_edu; do
 	fi
 done
 dkms_prerm=$(dpkg-deb -I "$out"/drvhook-dkms_*.deb prerm 2>/dev/null)
-expect "drvhook-dkms's prerm unloads drvhook_edu, then the core" "drvhook_edu drvhook" \
+expect "drvhook-dkms's prerm unloads drvhook_vblk and drvhook_edu, then the core" "drvhook_vblk drvhook_edu drvhook" \
 	"$(echo "$dkms_prerm" | sed -n 's/^mods="\(.*\)"$/\1/p')"
 in_root "$r" dkms status drvhook 2>&1 | grep -q "drvhook/$ver, $krel, x86_64: installed" &&
 	ok "dkms status: drvhook/$ver, $krel: installed" ||
@@ -148,7 +151,7 @@ left=$(cd "$r" && ls -d usr/sbin/drvhook usr/lib/drvhook usr/include/drvhook \
 	usr/lib/x86_64-linux-gnu/pkgconfig/drvhook.pc "usr/src/drvhook-$ver" var/lib/dkms/drvhook \
 	etc/drvhook run/drvhook usr/lib/systemd/system/drvhook*.service \
 	usr/lib/udev/rules.d/60-drvhook.rules 2>/dev/null;
-	find "lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' 2>/dev/null)
+	find "lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' -o -name 'drvhook_vblk.ko*' 2>/dev/null)
 expect "purge leaves nothing of drvhook (files, configuration, units, dkms tree, module)" "" "$left"
 overlay_down "$r"
 rm -rf "$out"

@@ -3,9 +3,11 @@
 # (its kernel headers installed, plus dkms: scripts/pkgroot.sh SUITE dkms),
 # then `dkms add`, `dkms build` and `dkms install` against those headers,
 # and checks of the modules dkms built (the hook core drvhook, the edu
-# driver drvhook_edu): vermagic of the suite's kernel, a .BTF section each
-# (the struct_ops/kfunc BTF the loader needs), edu's fallback hook symbols,
-# its dependency on the core and its PCI alias, modprobe's dependency order.
+# driver drvhook_edu, the virtio-blk driver drvhook_vblk): vermagic of the
+# suite's kernel, a .BTF section each (the struct_ops/kfunc BTF the loader
+# needs), each device module's fallback hook symbols and dependency on the
+# core, edu's PCI alias, vblk's absence of any alias (the in-tree virtio_blk
+# keeps the disks), modprobe's dependency order.
 # bookworm also runs with its headers as Debian ships them (the root's
 # vmlinux and resolve_btfids, which buildroot.sh added, removed, the kernel
 # not running): kmod/dkms-build.sh fails saying what to install, the test
@@ -43,7 +45,7 @@ stock_headers() {
 	grep '^drvhook-dkms: ' "$log" 2>&1 | sed 's/^/#   /'
 	expect "$suite: it took /boot/vmlinuz-$krel's BTF (the kernel is not running) and linux-kbuild-6.12's resolve_btfids" "1 1" \
 		"$(grep -c "the BTF of /boot/vmlinuz-$krel " "$log") $(grep -c 'using /usr/lib/linux-kbuild-6\.12[^/]*/tools/bpf/resolve_btfids/resolve_btfids' "$log")"
-	for m in drvhook drvhook_edu; do
+	for m in drvhook drvhook_edu drvhook_vblk; do
 		check "$suite, headers as shipped: $m.ko has .BTF and every .BTF_ids slot resolved (check-ko.sh)" \
 			"$S/check-ko.sh" "$r/var/lib/dkms/drvhook/$ver/$krel/x86_64/module/$m.ko"
 	done
@@ -68,8 +70,8 @@ for suite in ${DKMS_KERNELS-trixie}; do
 	check "$suite: dkms add drvhook/$ver" in_root "$r" dkms add "drvhook/$ver"
 	check "$suite: dkms build drvhook/$ver -k $krel" in_root "$r" dkms build "drvhook/$ver" -k "$krel"
 	check "$suite: dkms install drvhook/$ver -k $krel" in_root "$r" dkms install "drvhook/$ver" -k "$krel"
-	# the hook core and the edu driver, each checked
-	for m in drvhook drvhook_edu; do
+	# the hook core and the device modules, each checked
+	for m in drvhook drvhook_edu drvhook_vblk; do
 		ko=$(find "$r/lib/modules/$krel/updates" -name "$m.ko*" 2>/dev/null | head -1)
 		if [ -z "$ko" ]; then
 			not_ok "$suite: $m installed under /lib/modules/$krel/updates"
@@ -85,7 +87,8 @@ for suite in ${DKMS_KERNELS-trixie}; do
 		vm=$(modinfo -F vermagic "$tmpko" 2>/dev/null | cut -d' ' -f1)
 		[ "$vm" = "$krel" ] && ok "$suite: $m: vermagic $vm" ||
 			{ not_ok "$suite: $m: vermagic is the kernel's"; echo "#   want $krel, got '$vm'"; }
-		readelf -SW "$tmpko" | grep -q ' \.BTF ' && ok "$suite: $m has .BTF" ||
+		# (not grep -q: under pipefail, readelf killed by SIGPIPE would fail it)
+		readelf -SW "$tmpko" | grep ' \.BTF ' >/dev/null && ok "$suite: $m has .BTF" ||
 			not_ok "$suite: $m has .BTF"
 		if [ $m = drvhook_edu ]; then
 			syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' edu_fb_(probe|request|irq|complete)$')
@@ -100,17 +103,31 @@ for suite in ${DKMS_KERNELS-trixie}; do
 				not_ok "$suite: drvhook_edu has edu's PCI alias (udev loads it)"; echo "#   got: $al"
 			fi
 		fi
+		if [ $m = drvhook_vblk ]; then
+			syms=$(nm "$tmpko" 2>/dev/null | grep -cE ' vblk_fb_(probe|request|complete)$')
+			[ "$syms" = 3 ] && ok "$suite: drvhook_vblk: 3 fallback hook functions (vblk_fb_*)" ||
+				{ not_ok "$suite: drvhook_vblk: 3 fallback hook functions (vblk_fb_*)"; echo "#   found $syms"; }
+			expect "$suite: drvhook_vblk depends on drvhook (and virtio, virtio_ring where they are modules: 6.1)" drvhook \
+				"$(modinfo -F depends "$tmpko" 2>&1 | tr , '\n' | grep -vxE 'virtio|virtio_ring')"
+			expect "$suite: drvhook_vblk has no alias (udev never loads it: virtio_blk keeps the disks)" "" \
+				"$(modinfo -F alias "$tmpko" 2>&1)"
+		fi
 		rm -f "$tmpko"
 	done
-	# depmod: modprobe drvhook_edu pulls the core in
+	# depmod: modprobe drvhook_edu (drvhook_vblk) pulls the core in
 	expect "$suite: depmod: drvhook_edu needs drvhook" \
 		"updates/dkms/drvhook.ko" \
 		"$(in_root "$r" sh -c "depmod '$krel' && modprobe -S '$krel' --show-depends drvhook_edu" 2>&1 |
 			grep -o 'updates/dkms/drvhook\.ko' | head -1)"
+	expect "$suite: depmod: drvhook_vblk needs drvhook" \
+		"updates/dkms/drvhook.ko" \
+		"$(in_root "$r" sh -c "modprobe -S '$krel' --show-depends drvhook_vblk" 2>&1 |
+			grep -o 'updates/dkms/drvhook\.ko' | head -1)"
 	check "$suite: dkms status says installed" \
 		sh -c "chroot '$r' dkms status drvhook/$ver -k '$krel' | grep -q 'installed'"
 	check "$suite: dkms remove --all" in_root "$r" dkms remove "drvhook/$ver" --all
-	left=$(find "$r/lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' 2>/dev/null)
+	left=$(find "$r/lib/modules/$krel" -name 'drvhook.ko*' -o -name 'drvhook_edu.ko*' \
+		-o -name 'drvhook_vblk.ko*' 2>/dev/null)
 	[ -z "$left" ] && ok "$suite: no module left after dkms remove" ||
 		{ not_ok "$suite: no module left after dkms remove"; echo "#   $left"; }
 	overlay_down "$r"

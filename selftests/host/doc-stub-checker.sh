@@ -64,6 +64,16 @@ case_ "an untagged console block fails" 1 "$good
 \`\`\`console
 \$ true
 \`\`\`" --build-runner "$t/runner"
+case_ "an excerpt of the file passes" 0 "$good
+\`\`\`c excerpt=src/x.c
+
+int b;
+\`\`\`" --build-runner "$t/runner"
+case_ "an excerpt not in the file fails" 1 "$good
+\`\`\`c excerpt=src/x.c
+int a;
+int b;
+\`\`\`" --build-runner "$t/runner"
 case_ "no runner: build commands skipped" 0 "$good"
 n=$((n + 1))
 grep -q '^ok .*build root: .* # SKIP ' "$t/out" &&

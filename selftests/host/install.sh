@@ -8,8 +8,9 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/selftests/lib/tap.bash"
 ver=$(sed -n 's/^VERSION := //p' "$repo/Makefile")
-policies="admission checksum fact_guard irq_coalesce quirks ratelimit vblk_faults vblk_latency
-	vblk_protect vblk_throttle"
+# the shipped policies: the Makefile's POLICIES
+policies=$(make -s --no-print-directory -C "$repo" -f Makefile \
+	-f <(echo 'print-policies: ; @echo $(POLICIES)') print-policies)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -28,7 +29,8 @@ for prefix in /usr/local /usr; do
 		echo "$prefix/lib/systemd/system/drvhook@.service 644"
 		echo "$prefix/lib/udev/rules.d/60-drvhook.rules 644"
 		for p in $policies; do echo "$prefix/lib/drvhook/policies/$p.bpf.o 644"; done
-		for h in drvhook.h drvhook/edu.h drvhook.bpf.h drvhook_compat.bpf.h edu/edu.bpf.h; do
+		for h in drvhook.h drvhook/edu.h drvhook/vblk.h drvhook.bpf.h drvhook_compat.bpf.h \
+			edu/edu.bpf.h vblk/vblk.bpf.h; do
 			echo "$prefix/include/drvhook/$h 644"; done
 		echo "$prefix/share/pkgconfig/drvhook.pc 644"
 	} | sort)
@@ -80,6 +82,24 @@ EOC
 		not_ok "PREFIX=$prefix: a policy compiles against the installed headers"
 		sed 's/^/#   /' "$work/log" | tail
 	fi
+	mkdir -p "$work/pol"
+	cat >"$work/pol/v.bpf.c" <<'EOC'
+#include <vblk/vblk.bpf.h>
+VBLK_REQUEST(v_request, req)
+{
+	return req->op == VBLK_OP_WRITE && req->sector < 2048 ? -EPERM : 0;
+}
+SEC(".struct_ops.link")
+struct vblk_ops v = { .request = (void *)v_request };
+EOC
+	if (cd "$work/pol" && clang $cflags -c v.bpf.c -o v.bpf.o) >"$work/log" 2>&1; then
+		secs=$(readelf -SW "$work/pol/v.bpf.o" | grep -oE 'struct_ops/request|fentry/vblk_fb_request|\.struct_ops\.link|\.BTF\.ext' | sort -u | tr '\n' ' ')
+		expect "PREFIX=$prefix: a vblk policy compiles against the installed headers: both programs, the ops map, CO-RE info" \
+			".BTF.ext .struct_ops.link fentry/vblk_fb_request struct_ops/request " "$secs"
+	else
+		not_ok "PREFIX=$prefix: a vblk policy compiles against the installed headers"
+		sed 's/^/#   /' "$work/log" | tail
+	fi
 	rm -rf "$work/pol"
 	unset PKG_CONFIG_PATH
 	make -s -C "$repo" uninstall DESTDIR="$d" PREFIX="$prefix" >"$work/log" 2>&1 &&
@@ -89,7 +109,7 @@ EOC
 		"$(cd "$d" && find . -type d -name 'drvhook*')"
 done
 
-# install-dkms: the modules' sources (kmod/: the core and edu, the headers
+# install-dkms: the modules' sources (kmod/: the core, edu and vblk, the headers
 # of include/ they use), as laid out in the tree, and a versioned dkms.conf
 d=$work/dkms
 make -s -C "$repo" install-dkms DESTDIR="$d" >"$work/log" 2>&1 && ok "make install-dkms" ||
@@ -101,19 +121,19 @@ want=$( (cd "$repo" && git ls-files kmod include | grep -E '(\.[ch]|/Kbuild|/Mak
 expect "install-dkms: /usr/src/drvhook-$ver holds the modules' sources, dkms.conf and its build script" "$want" \
 	"$(cd "$src" 2>/dev/null && find . -type f -printf '%P\n' | sort)"
 expect "install-dkms: kmod/dkms-build.sh executable" yes "$([ -x "$src/kmod/dkms-build.sh" ] && echo yes)"
-for f in kmod/Kbuild include/drvhook.h include/drvhook/edu.h; do
+for f in kmod/Kbuild include/drvhook.h include/drvhook/edu.h include/drvhook/vblk.h; do
 	if [ -f "$src/$f" ]; then ok "install-dkms: $f"; else not_ok "install-dkms: $f"; fi
 done
-for m in core edu; do
+for m in core edu vblk; do
 	if [ -f "$src/kmod/$m/Kbuild" ] || [ -f "$src/kmod/$m/Makefile" ]; then
 		ok "install-dkms: kmod/$m/ and its Kbuild"
 	else
 		not_ok "install-dkms: kmod/$m/ and its Kbuild"
 	fi
 done
-expect "install-dkms: dkms.conf builds drvhook (kmod/core/) and drvhook_edu (kmod/edu/)" \
-	"drvhook kmod/core/ drvhook_edu kmod/edu/" \
-	"$(cd "$src" && bash -c '. ./dkms.conf 2>/dev/null; echo ${BUILT_MODULE_NAME[0]} ${BUILT_MODULE_LOCATION[0]} ${BUILT_MODULE_NAME[1]} ${BUILT_MODULE_LOCATION[1]}')"
+expect "install-dkms: dkms.conf builds drvhook (kmod/core/), drvhook_edu (kmod/edu/), drvhook_vblk (kmod/vblk/)" \
+	"drvhook kmod/core/ drvhook_edu kmod/edu/ drvhook_vblk kmod/vblk/" \
+	"$(cd "$src" && bash -c '. ./dkms.conf 2>/dev/null; for i in "${!BUILT_MODULE_NAME[@]}"; do echo ${BUILT_MODULE_NAME[$i]} ${BUILT_MODULE_LOCATION[$i]}; done' | tr '\n' ' ' | sed 's/ $//')"
 expect "install-dkms: dkms.conf names version $ver" "PACKAGE_VERSION=\"$ver\"" \
 	"$(grep ^PACKAGE_VERSION= "$src/dkms.conf")"
 make -s -C "$repo" uninstall DESTDIR="$d" >/dev/null 2>&1
