@@ -43,7 +43,8 @@ POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
+	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(UNIT_OBJS) \
+	$(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
 
@@ -93,6 +94,11 @@ $(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink
 $(BUILD)/vdevtest: selftests/vdevtest.c selftests/kmod/vdev/vdev.h include/drvhook.h
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $< -o $@
+
+# verified I/O on vblk's disk (selftests/guest/t_vblkio.sh)
+$(BUILD)/vblkio: selftests/vblkio.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -pthread -O2 -Wall -Wextra $< -o $@
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -201,7 +207,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
