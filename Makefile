@@ -43,7 +43,7 @@ POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
 all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(UNIT_OBJS) \
+	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/vblkfuzz $(UNIT_OBJS) \
 	$(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
@@ -99,6 +99,11 @@ $(BUILD)/vdevtest: selftests/vdevtest.c selftests/kmod/vdev/vdev.h include/drvho
 $(BUILD)/vblkio: selftests/vblkio.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -pthread -O2 -Wall -Wextra $< -o $@
+
+# block ioctl and queue sysfs fuzzer (selftests/guest/t_vblkstress.sh)
+$(BUILD)/vblkfuzz: selftests/vblkfuzz.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
 $(BUILD)/jsoncheck: selftests/jsoncheck.c
 	@mkdir -p $(dir $@)
@@ -207,7 +212,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/vblkfuzz $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
