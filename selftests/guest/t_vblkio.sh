@@ -8,7 +8,8 @@
 # drvhook.hotplug=N cycles): every request ends, vblkio exits, vblk0
 # goes; the policies, all attached, stay pinned ("device absent"); after
 # the re-plug they apply again and every write acknowledged before the
-# unplug reads back.
+# unplug reads back. drvhook.vblk_hotplug=N overrides the cycles (make
+# stress).
 #   # STRESS vblk-hotplug held=N faults=N inputs=N lost=N secs=S
 
 # OBJ[:NAME=VALUE,...]: settings that keep vblkio's I/O succeeding
@@ -84,7 +85,7 @@ while [ $# -gt 0 ]; do
 done
 expect "vblkio: vblk0 has no policy left" "" "$(cat /sys/class/drvhook/vblk0/policies)"
 
-HP_N=$(param hotplug)
+HP_N=$(param vblk_hotplug); HP_N=${HP_N:-$(param hotplug)}
 if [ "$(param layout)" = shuffled ]; then
 	skip "vblkio hot-unplug" "runs on the plain layout only (same code paths; keeps make check short)"
 	return 0
