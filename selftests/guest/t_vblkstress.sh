@@ -2,7 +2,8 @@
 # scenarios on /dev/vblk0, both under verified I/O (vblkio on [8, 56) MiB,
 # checked block by block at the end):
 #   vblk-storm  drvhook.vblk_storm=N cycles of attach / replace / detach
-#               through the loader CLI, cycling through VBLKS_POLICIES;
+#               through the loader CLI, cycling through the vblkio group's
+#               VBLKIO_POLICIES (t_vblkio.sh);
 #               a cycle holds when the three succeed
 #   vblk-fuzz   drvhook.vblk_fuzz=N seeded block ioctls and queue sysfs
 #               writes (selftests/vblkfuzz.c, on [56, 64) MiB), each
@@ -12,8 +13,11 @@
 #   # STRESS vblk-fuzz held=N faults=N inputs=N lost=N secs=S seed=N
 # (The hot-unplug cycles are the vblkio group's, drvhook.vblk_hotplug=N.)
 
-# OBJ[:NAME=VALUE,...]: settings that keep vblkio's I/O succeeding
-VBLKS_POLICIES="vblk_protect:start=0,end=2048 test_vblk_count"
+VBLKS_POLICIES=$(sed -n 's/^VBLKIO_POLICIES="\(.*\)"$/\1/p' ./t_vblkio.sh)
+if [ -z "$VBLKS_POLICIES" ]; then
+	not_ok "vblkstress: the policies, VBLKIO_POLICIES of t_vblkio.sh"
+	return 0
+fi
 
 VB=/dev/vblk0
 VIO="-o 8 -s 48 -j 4"
@@ -25,7 +29,7 @@ if [ ! -b $VB ]; then
 	return 0
 fi
 vs_obj() { echo "$BPF/${1%%:*}.bpf.o"; }
-vs_sets() { case $1 in *:*) echo "${1#*:}" | tr ',' '\n' | sed 's/^/set /' ;; esac; }
+vs_sets() { case $1 in *:*) echo "${1#*:}" | tr ':' '\n' | sed 's/^/set /' ;; esac; }
 vs_uptime() { cut -d' ' -f1 /proc/uptime; }
 vs_secs() { awk -v a="$1" -v b="$(vs_uptime)" 'BEGIN { printf "%.1f", b - a }'; }
 vs_start() {
