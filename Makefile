@@ -45,8 +45,9 @@ POLICIES := admission checksum fact_guard irq_coalesce quirks ratelimit \
 	vblk_faults vblk_latency vblk_protect vblk_throttle
 UNIT_OBJS := $(patsubst %,$(BUILD)/bpf-host/%.bpf.o,$(POLICIES))
 
-all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o $(BUILD)/bpf-nocore/vblk_protect.bpf.o loader $(BUILD)/edutest \
-	$(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(UNIT_OBJS) $(BUILD)/policytest
+all: $(BPF_OBJS) $(BUILD)/bpf-nocore/test_basic.bpf.o $(BUILD)/bpf-nocore/vblk_protect.bpf.o loader \
+	$(BUILD)/edutest $(BUILD)/edustress $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio \
+	$(BUILD)/vblkfuzz $(UNIT_OBJS) $(BUILD)/policytest
 
 vpath %.bpf.c $(foreach t,$(BPF_TYPES),bpf/$(t)) selftests/progs
 
@@ -96,6 +97,16 @@ $(BUILD)/edustress: selftests/edustress.c selftests/edustorm.c selftests/edulink
 
 # the driver of the test-only device type vdev (selftests/kmod/vdev/)
 $(BUILD)/vdevtest: selftests/vdevtest.c selftests/kmod/vdev/vdev.h include/drvhook.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $< -o $@
+
+# verified I/O on vblk's disk (selftests/guest/t_vblkio.sh)
+$(BUILD)/vblkio: selftests/vblkio.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -pthread -O2 -Wall -Wextra $< -o $@
+
+# block ioctl and queue sysfs fuzzer (selftests/guest/t_vblkstress.sh)
+$(BUILD)/vblkfuzz: selftests/vblkfuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $< -o $@
 
@@ -209,7 +220,7 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/check $(BUILD)/stress \
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/vblkfuzz $(BUILD)/check $(BUILD)/stress \
 		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 

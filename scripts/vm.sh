@@ -43,7 +43,7 @@
 # disks). --reboot: a guest reboot restarts it (default: it ends the run).
 # --vblk MIB: a virtio-blk-pci disk (QEMU id vblk0, serial drvhook-vblk0)
 # on LOGDIR/vblk0.raw, a sparse raw image of MIB MiB made afresh for each
-# boot (drvhook_vblk's disk; default 0: none).
+# boot (drvhook_vblk's disk; default 0: none), block node vblk0-node.
 # --icount SHIFT: the guest clock counts instructions (QEMU -icount, one
 # instruction = 2^SHIFT ns; idle time still passes in real time), so that
 # guest timings do not depend on the host's load (make bench).
@@ -106,8 +106,10 @@ for ((i = 0; i < edu; i++)); do args+=(-device "edu,id=edu$i"); done
 if [ "$vblk" -gt 0 ]; then
 	rm -f "$logdir/vblk0.raw"
 	truncate -s "${vblk}M" "$logdir/vblk0.raw"
-	args+=(-drive "file=$logdir/vblk0.raw,if=none,id=vblk0-drive,format=raw"
-		-device "virtio-blk-pci,drive=vblk0-drive,id=vblk0,serial=drvhook-vblk0")
+	# -blockdev: the node outlives a device_del, for device_add to plug it
+	# again (selftests/hotplug-host.sh)
+	args+=(-blockdev "driver=raw,node-name=vblk0-node,file.driver=file,file.filename=$logdir/vblk0.raw"
+		-device "virtio-blk-pci,drive=vblk0-node,id=vblk0,serial=drvhook-vblk0,write-cache=on")
 fi
 
 if [ $shell = 1 ]; then

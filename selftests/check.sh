@@ -71,7 +71,8 @@ payload=$out/payload
 guest_payload "$repo" "$payload"
 mkdir -p "$payload/drvhook/bpf-nocore"
 cp "$repo"/build/bpf-nocore/*.bpf.o "$payload/drvhook/bpf-nocore/"
-cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$payload/usr/sbin/"
+cp "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" "$repo/build/vblkio" \
+	"$repo/build/vblkfuzz" "$payload/usr/sbin/"
 # the vdev group's client of the test-only device type (selftests/kmod/vdev/)
 if [ -f "$repo/build/vdevtest" ]; then cp "$repo/build/vdevtest" "$payload/usr/sbin/"
 else log "WARNING: no build/vdevtest: the guest group vdev will fail"; fi

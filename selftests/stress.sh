@@ -2,7 +2,9 @@
 # make stress: the reliability suite (issue #6) at full size, on every
 # kernel of the matrix: the guest groups stress (storm, storm-cli, reload, fuzz,
 # hostile, privilege: selftests/guest/t_stress.sh) and hotplug
-# (t_hotplug.sh, the host driving QMP: selftests/hotplug-host.sh).
+# (t_hotplug.sh, the host driving QMP: selftests/hotplug-host.sh); for
+# vblk's disk, vblkio (vblk-hotplug: t_vblkio.sh) and vblkstress
+# (vblk-storm, vblk-fuzz: t_vblkstress.sh).
 #
 #   STRESS_KERNELS="bookworm trixie trixie-backports"   kernels (default
 #                   these; any spec of KERNELS, scripts/README.md)
@@ -18,13 +20,17 @@
 #                   storm; default 20: ~5 s each in TCG, see README)
 #   STRESS_RELOADS=N STRESS_HOTPLUG=N STRESS_FUZZ=N STRESS_MANGLES=N
 #                   (defaults 100, 100, 100000, 20)
+#   STRESS_VBLK_STORM=N STRESS_VBLK_HOTPLUG=N STRESS_VBLK_FUZZ=N  vblk's
+#                   (defaults 50, 20, 20000: ~4.5 s a storm cycle, ~6 s a
+#                   hot-unplug cycle in TCG)
 #   STRESS_SEED=N   fuzz/mangle seed (default random; printed)
 #   STRESS_OUT=dir  results (default build/stress)
 #   STRESS_TIMEOUT=S per guest (default 7200)
 #   STRESS_DEBUG=0  skip the debug kernel. By default the suite also runs,
 #                   at smaller sizes (STRESS_DEBUG_SIZES, default "storm=2000
 #                   storm_links=20 storm_cli=3 reloads=10 hotplug=10
-#                   fuzz=10000 mangles=3": KASAN and lockdep make it ~10x
+#                   fuzz=10000 mangles=3 vblk_storm=5 vblk_hotplug=3
+#                   vblk_fuzz=2000": KASAN and lockdep make it ~10x
 #                   slower), on the debug kernel (scripts/debug-kernel.sh:
 #                   KASAN, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP; built once and
 #                   cached: hours on 2 cores the first time).
@@ -45,6 +51,8 @@ seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 storm=${STRESS_STORM:-10000} storm_links=${STRESS_STORM_LINKS:-100}
 storm_cli=${STRESS_STORM_CLI:-20} reloads=${STRESS_RELOADS:-100} hotplug=${STRESS_HOTPLUG:-100}
 fuzz=${STRESS_FUZZ:-100000} mangles=${STRESS_MANGLES:-20}
+vblk_storm=${STRESS_VBLK_STORM:-50} vblk_hotplug=${STRESS_VBLK_HOTPLUG:-20}
+vblk_fuzz=${STRESS_VBLK_FUZZ:-20000}
 jobs=${STRESS_JOBS:-1}
 t_all=$(now)
 
@@ -52,13 +60,14 @@ rm -rf "$out"; mkdir -p "$out"
 make -s -C "$repo" all || die "build failed"
 modes=${STRESS_MODES:-auto forced-fallback}
 echo "stress: seed=$seed storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads" \
-	"hotplug=$hotplug fuzz=$fuzz mangles=$mangles kernels='$kernels' modes='$modes'"
+	"hotplug=$hotplug fuzz=$fuzz mangles=$mangles vblk_storm=$vblk_storm" \
+	"vblk_hotplug=$vblk_hotplug vblk_fuzz=$vblk_fuzz kernels='$kernels' modes='$modes'"
 
 payload=$out/payload
 mkdir -p "$payload/drvhook/bpf" "$payload/usr/sbin" "$payload/tests"
 cp "$repo"/build/bpf/*.bpf.o "$payload/drvhook/bpf/"
 cp "$repo/build/drvhook" "$repo/build/edutest" "$repo/build/edustress" "$repo/build/jsoncheck" \
-	/usr/sbin/bpftool "$payload/usr/sbin/"
+	"$repo/build/vblkio" "$repo/build/vblkfuzz" /usr/sbin/bpftool "$payload/usr/sbin/"
 cp "$repo"/selftests/guest/* "$payload/tests/"
 
 # run_one SUITE MODE [debug]: one guest; results in $out/SUITE-MODE[-debug]/
@@ -68,10 +77,11 @@ run_one() {
 	local log=$out/$key-$2${3:+-debug} kd=$repo/build/kmod/$key/plain sizes bz=
 	sizes="storm=$storm storm_links=$storm_links storm_cli=$storm_cli reloads=$reloads"
 	sizes="$sizes fuzz=$fuzz mangles=$mangles hotplug=$hotplug"
+	sizes="$sizes vblk_storm=$vblk_storm vblk_hotplug=$vblk_hotplug vblk_fuzz=$vblk_fuzz"
 	if [ -n "$dbg" ]; then
 		kd=$out/debug-kmod
 		bz=$("$S/debug-kernel.sh" path bzimage)
-		sizes=${STRESS_DEBUG_SIZES:-"storm=2000 storm_links=20 storm_cli=3 reloads=10 hotplug=10 fuzz=10000 mangles=3"}
+		sizes=${STRESS_DEBUG_SIZES:-"storm=2000 storm_links=20 storm_cli=3 reloads=10 hotplug=10 fuzz=10000 mangles=3 vblk_storm=5 vblk_hotplug=3 vblk_fuzz=2000"}
 	fi
 	mkdir -p "$log/root/drvhook"
 	# every module of scripts/lib.sh's DRVHOOK_KMODS (build-kmod.sh's OUTDIR)
@@ -84,11 +94,11 @@ run_one() {
 	fi
 	"$S/initramfs.sh" "$log/initramfs.cpio.gz" "$payload" "$log/root" 2>/dev/null ||
 		{ echo "$suite $mode: initramfs failed"; return 1; }
-	ap="drvhook.groups=stress,hotplug drvhook.layout=plain drvhook.seed=$seed drvhook.group_timeout=0"
+	ap="drvhook.groups=stress,hotplug,vblkio,vblkstress drvhook.layout=plain drvhook.seed=$seed drvhook.group_timeout=0"
 	for f in $sizes; do ap="$ap drvhook.$f"; done
 	[ "$mode" = forced-fallback ] && ap="$ap drvhook.mode=fallback"
 	t0=$(now)
-	DRVHOOK_BZIMAGE=$bz "$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --qmp \
+	DRVHOOK_BZIMAGE=$bz "$S/vm.sh" run "$suite" "$log/initramfs.cpio.gz" "$log" --edu 2 --vblk 64 --qmp \
 		--timeout "${STRESS_TIMEOUT:-7200}" --boot-timeout 600 --boot-marker '^TAP version 13' \
 		--append "$ap" 2>"$log/vm.err" &
 	vmpid=$!
@@ -98,7 +108,7 @@ run_one() {
 	f=0
 	while kill -0 $vmpid 2>/dev/null; do
 		sleep 5
-		grep -aE '^# (storm [0-9]|reload [0-9]|hotplug [0-9]|STRESS |fault)|^not ok' \
+		grep -aE '^# (storm [0-9]|reload [0-9]|hotplug [0-9]|vblk-(storm|hotplug) [0-9]|STRESS |fault)|^not ok' \
 			"$log/console.log" 2>/dev/null | tail -n +$((f + 1)) >"$log/progress.new"
 		f=$((f + $(wc -l <"$log/progress.new")))
 		sed "s/^/  [$suite $mode$dbg $(elapsed "$t0") s] /" "$log/progress.new"
@@ -178,7 +188,7 @@ for r in "${runs[@]}"; do
 		scen+=("{\"name\":\"$name\",\"held\":$(g held),\"faults\":$(g faults),\"inputs\":$(g inputs),\"lost\":$(g lost),\"secs\":$(g secs),\"details\":\"$det\"}")
 		seen="$seen $name"
 	done < <(grep -aE '^# STRESS ' "$log/console.log" 2>/dev/null)
-	for want in storm storm-cli reload fuzz hostile privilege hotplug; do
+	for want in storm storm-cli reload fuzz hostile privilege hotplug vblk-storm vblk-hotplug vblk-fuzz; do
 		case " $seen " in *" $want "*) ;; *)
 			echo "$suite $mode: scenario $want did not report"; failed=$((failed + 1)) ;;
 		esac
@@ -201,7 +211,7 @@ for r in "${runs[@]}"; do
 done
 join() { local IFS=,; echo "$*"; }
 cat >"$out/summary.json" <<EOF
-{"seed":$seed,"sizes":{"storm":$storm,"storm_links":$storm_links,"storm_cli":$storm_cli,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles},"kernels":[$(join "${entries[@]}")],"failed":$failed,"retries":$all_retries,"secs":$(elapsed "$t_all")}
+{"seed":$seed,"sizes":{"storm":$storm,"storm_links":$storm_links,"storm_cli":$storm_cli,"reloads":$reloads,"hotplug":$hotplug,"fuzz":$fuzz,"mangles":$mangles,"vblk_storm":$vblk_storm,"vblk_hotplug":$vblk_hotplug,"vblk_fuzz":$vblk_fuzz},"kernels":[$(join "${entries[@]}")],"failed":$failed,"retries":$all_retries,"secs":$(elapsed "$t_all")}
 EOF
 python3 -m json.tool "$out/summary.json" >/dev/null || { echo "summary.json is not JSON"; failed=$((failed + 1)); }
 echo "stress: $(elapsed "$t_all") s, $failed failures; $out/summary.json"

@@ -46,7 +46,7 @@ struct vblk {
 	unsigned int nr_vqs;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
-	bool removing;			/* set first by vblk_remove(): no deferral */
+	bool removing;			/* vblk_remove() began: no request is deferred */
 };
 
 /* Each request's driver data (the tag set's cmd_size). */
@@ -540,12 +540,16 @@ err_dev:
 
 /*
  * del_gendisk() waits for the requests in flight; after the reset and
- * del_vqs no hook of the device can run, and its id goes.
+ * del_vqs no hook of the device can run, and its id goes. removing is
+ * set first: from then on no policy may defer a request (the request
+ * path fails it instead); one that kept deferring would keep
+ * del_gendisk() waiting for good.
  */
 static void vblk_remove(struct virtio_device *vdev)
 {
 	struct vblk *v = vdev->priv;
 
+	WRITE_ONCE(v->removing, true);
 	del_gendisk(v->disk);
 	blk_mq_free_tag_set(&v->tag_set);
 	virtio_reset_device(vdev);
