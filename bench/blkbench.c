@@ -9,10 +9,10 @@
  *   BENCHBLK LABEL depth=D iops=I1,I2,.. lat_ns=L1,L2,.. cpu_ns=C ios=N errors=E
  *
  * iops and lat_ns (submit to reap, mean) per loop; cpu_ns: the guest's
- * busy CPU time (all CPUs, /proc/stat, idle and iowait excluded) over all
- * loops, per I/O. With the icount clock busy time is guest instructions,
- * whatever the host's load; idle time (waiting for the emulated disk)
- * passes in host time.
+ * busy CPU time over all loops, per I/O: the online CPUs' elapsed time
+ * minus their idle and iowait time (/proc/stat, 10 ms units). With the
+ * icount clock busy time is guest instructions, whatever the host's load;
+ * idle time (waiting for the emulated disk) passes in host time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,28 +51,22 @@ static uint64_t now_ns(void)
 }
 
 /*
- * busy time of all CPUs in USER_HZ ticks: the "cpu" line of /proc/stat
- * minus idle and iowait
+ * idle and iowait time of all CPUs in USER_HZ ticks (the "cpu" line of
+ * /proc/stat): measured at each idle entry and exit (NO_HZ), unlike the
+ * busy fields, which count the CPU's state at each tick
  */
-static long long busy_ticks(void)
+static long long idle_ticks(void)
 {
-	long long v[10] = { 0 }, sum = 0;
+	long long v[5] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
-	int i, n;
+	int n;
 
 	if (!f)
 		return -1;
-	n = fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
-		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-		   &v[8], &v[9]);
+	n = fscanf(f, "cpu %lld %lld %lld %lld %lld", &v[0], &v[1], &v[2],
+		   &v[3], &v[4]);
 	fclose(f);
-	if (n < 8)
-		return -1;
-	/* user nice system idle iowait irq softirq steal (guest: in user) */
-	for (i = 0; i < 8; i++)
-		if (i != 3 && i != 4)
-			sum += v[i];
-	return sum;
+	return n == 5 ? v[3] + v[4] : -1;
 }
 
 static aio_context_t ctx;
@@ -167,7 +162,12 @@ int main(int argc, char **argv)
 	    repeats < 1 || repeats > 64 || !ms)
 		goto usage;
 	fd = open(argv[optind + 1], O_RDONLY | O_DIRECT);
-	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &size) || size < BLK) {
+	if (fd >= 0 && ioctl(fd, BLKGETSIZE64, &size)) {
+		struct stat st;	/* a regular file: the host's own check */
+
+		size = fstat(fd, &st) ? 0 : st.st_size;
+	}
+	if (fd < 0 || size < BLK) {
 		perror(argv[optind + 1]);
 		return 1;
 	}
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 		perror("io_setup");
 		return 1;
 	}
-	b0 = busy_ticks();
+	b0 = idle_ticks();
 	t0 = now_ns();
 	for (r = 0; r < repeats; r++) {
 		uint64_t n = 0, e = 0, ls = 0, el = 0;
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 		errs += e;
 	}
 	t1 = now_ns();
-	b1 = busy_ticks();
+	b1 = idle_ticks();
 	printf("BENCHBLK %s depth=%d iops=", argv[optind], depth);
 	for (r = 0; r < repeats; r++)
 		printf("%s%.0f", r ? "," : "", iops[r]);
@@ -201,7 +201,8 @@ int main(int argc, char **argv)
 		printf("%s%.0f", r ? "," : "", lat[r]);
 	printf(" cpu_ns=%.0f ios=%llu errors=%llu secs=%.3f\n",
 	       b0 < 0 || b1 < 0 ? -1.0 :
-	       (b1 - b0) * (1e9 / sysconf(_SC_CLK_TCK)) / total,
+	       ((double)sysconf(_SC_NPROCESSORS_ONLN) * (t1 - t0) -
+		(b1 - b0) * (1e9 / sysconf(_SC_CLK_TCK))) / total,
 	       (unsigned long long)total, (unsigned long long)errs,
 	       (t1 - t0) / 1e9);
 	return errs ? 3 : 0;
