@@ -184,9 +184,15 @@ uninstall:
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 # make bench's guest tools: the driver of the bench ioctl and the kprobe
-# twins of the policies, and the trivial policy of the floor and chain modes
+# twins of the policies, and the trivial policy of the floor and chain modes;
+# for vblk, the block I/O generator and the trivial vblk policy
 bench-tools: $(BUILD)/drvbench $(BUILD)/bpf-bench/kprobe_admission.bpf.o \
-	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o $(BUILD)/bpf-bench/nop.bpf.o
+	$(BUILD)/bpf-bench/kprobe_trivial.bpf.o $(BUILD)/bpf-bench/nop.bpf.o \
+	$(BUILD)/blkbench $(BUILD)/bpf-bench/vblk_nop.bpf.o
+
+$(BUILD)/blkbench: bench/blkbench.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra $< -o $@ -static
 
 $(BUILD)/drvbench: bench/drvbench.c include/drvhook.h include/drvhook/edu.h kmod/edu/bench_abi.h
 	@mkdir -p $(dir $@)
@@ -220,8 +226,10 @@ bench: deps
 	bench/bench.sh
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook $(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck $(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/vblkfuzz $(BUILD)/check $(BUILD)/stress \
-		$(BUILD)/drvbench $(BUILD)/bpf-bench $(BUILD)/bench
+	rm -rf $(BUILD)/bpf $(BUILD)/bpf-nocore $(BUILD)/bpf-host $(BUILD)/policytest $(BUILD)/drvhook \
+		$(BUILD)/edutest $(BUILD)/edustress $(BUILD)/libdrvhook-loader.a $(BUILD)/jsoncheck \
+		$(BUILD)/vdevtest $(BUILD)/vblkio $(BUILD)/vblkfuzz $(BUILD)/check $(BUILD)/stress \
+		$(BUILD)/drvbench $(BUILD)/blkbench $(BUILD)/bpf-bench $(BUILD)/bench
 	$(MAKE) -C loader O=$(CURDIR)/$(BUILD) clean
 
 .PHONY: all loader policies install install-dkms uninstall deps check check-full stress demo vm bench bench-tools clean

@@ -9,8 +9,12 @@
 #                     instructions, 1 ns each, so the host's load does not
 #                     show; wall: plain TCG, the host's time)
 #   BENCH_ROUNDS=N    passes over all variants in one boot (default 2)
-#   BENCH_REPEATS=N   loops per mode and pass (default 3)
+#   BENCH_REPEATS=N   loops per mode and pass (default 5)
 #   BENCH_MS=MS       duration of one loop (default 30)
+#   BENCH_PARTS="edu vblk"  the parts the guest runs (default both; vblk:
+#                     the disk's 4 KiB random reads, bench/blkbench.c)
+#   BENCH_BLK_MS=MS   duration of one blkbench loop (default 300)
+#   BENCH_BLK_REPEATS=N  blkbench loops per mode, depth and pass (default 5)
 #   BENCH_BASELINE=results.json  the run the ioctl rates are compared with
 #                     (default bench/baseline.json: the recorded run before
 #                     the framework split; empty: none)
@@ -18,7 +22,10 @@
 # Per kernel: builds drvhook_edu four ways (hooks, DRVHOOK_HOOKS=n,
 # DRVHOOK_CPOLICY=admission, DRVHOOK_FLOOR=y; all with DRVHOOK_BENCH=y;
 # kmod/edu/bench.h), boots one guest that loads them in turn
-# (bench/guest-run), and keeps its BENCH lines.
+# (bench/guest-run), and keeps its BENCH lines. The guest has a 64 MiB
+# virtio-blk disk and the kernel package's virtio_blk (and virtio_pci
+# where it is a module): the vblk part switches the disk between it and
+# drvhook_vblk in the same boot.
 # With the icount clock the kernels run side by side.
 # Then bench/report.py prints the ratio table and writes results.csv,
 # results.json and results.png. Timings under TCG are only comparable
@@ -28,7 +35,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 S=$repo/scripts
-out=${BENCH_OUT:-$repo/build/bench}
+out=$(realpath -m "${BENCH_OUT:-$repo/build/bench}")
 kernels=${KERNELS:-$ALL_SUITES}
 failed=0
 t_all=$(now)
@@ -40,7 +47,7 @@ payload=$out/payload
 guest_payload "$repo" "$payload"
 mkdir -p "$payload/drvhook/bench"
 cp "$repo"/build/bpf-bench/*.bpf.o "$payload/drvhook/bench/"
-cp "$repo/build/drvbench" "$payload/usr/sbin/"
+cp "$repo/build/drvbench" "$repo/build/blkbench" "$payload/usr/sbin/"
 cp "$repo/bench/guest-run" "$payload/tests/run"
 
 clock=${BENCH_CLOCK:-icount}
@@ -52,6 +59,9 @@ esac
 echo "$clock" >"$out/clock"
 append="drvhook.bench_rounds=${BENCH_ROUNDS:-2} drvhook.bench_repeats=${BENCH_REPEATS:-3}"
 append="$append drvhook.bench_ms=${BENCH_MS:-30}"
+parts=${BENCH_PARTS:-edu vblk}
+append="$append drvhook.bench_parts=${parts// /,} drvhook.bench_blk_ms=${BENCH_BLK_MS:-300}"
+append="$append drvhook.bench_blk_repeats=${BENCH_BLK_REPEATS:-5}"
 # idle=halt: TCG's MWAIT sleeps until the next interrupt, so a wakeup of an
 # idle vCPU that sets its polled need-resched flag (no IPI) waits for the
 # next tick (4 ms): that would bill the upcall for TCG, not for itself.
@@ -74,14 +84,17 @@ bench_kernel() {
 		fi
 	done
 	rm -f "$d"/root/drvhook/*/kernel.txt
-	"$S/initramfs.sh" "$d/initramfs.cpio.gz" "$payload" "$d/root" 2>/dev/null ||
-		{ echo "kernel $suite $ver: initramfs failed"; return 1; }
+	# the in-tree driver of the vblk part, from the kernel package
+	GUEST_KERNEL_MODS="virtio_pci virtio_blk" kernel_mods_install "$suite" "$d/root/drvhook/kernel" ||
+		{ echo "kernel $suite $ver: the kernel's virtio modules failed"; return 1; }
+	"$S/initramfs.sh" "$d/initramfs.cpio.gz" "$payload" "$d/root" 2>"$d/initramfs.log" ||
+		{ echo "kernel $suite $ver: initramfs failed, see $d/initramfs.log"; tail -5 "$d/initramfs.log"; return 1; }
 	# a generous timeout: a guest gets a small share of a loaded host
-	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --timeout 2400 \
+	"$S/vm.sh" run "$suite" "$d/initramfs.cpio.gz" "$d" --edu 1 --vblk 64 --timeout 2400 \
 		--boot-timeout 600 --boot-marker '^BENCHINFO kernel=' \
 		"${clockargs[@]}" --append "$append" 2>"$d/vm.err" || rc=$?
 	[ -f "$d/retries" ] && sed "s/^/kernel $suite $ver: boot retried: /" "$d/retries"
-	grep -aE '^BENCH(INFO|ERR)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
+	grep -aE '^BENCH(INFO|ERR|BLK)? ' "$d/console.log" >"$d/bench.txt" 2>/dev/null
 	grep -aE '^BENCHERR ' "$d/bench.txt" | sed "s/^/  $suite: /"
 	echo "$ver" >"$d/version"
 	echo "kernel $suite $ver: $(elapsed "$t") s (module builds and guest)"

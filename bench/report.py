@@ -4,8 +4,8 @@ OUT/results.csv (one row per kernel and mode), OUT/ratios.csv (one row per
 kernel and ratio, with its goal), OUT/derived.csv (the chain's slope and
 what one policy costs), OUT/results.json and OUT/results.png.
 
-Input: OUT/<suite>/bench.txt (the guest's BENCH lines, see bench/drvbench.c)
-and OUT/<suite>/version. A mode's figure is the median of all its loop
+Input: OUT/<suite>/bench.txt (the guest's BENCH lines, see bench/drvbench.c,
+and BENCHBLK lines, bench/blkbench.c) and OUT/<suite>/version. A mode's figure is the median of all its loop
 samples (every pass of the guest run); spread is (max - min) / median.
 Only ratios within one kernel's run mean anything (TCG, shared host).
 BENCH_BASELINE=FILE (an earlier run's results.json; bench.sh's default is
@@ -71,6 +71,83 @@ RATIOS = [
     ("slope_vs_floor_policy", "chain_slope", "floor_one", None),
     ("chain15_vs_chain1", "chain_15", "chain_1", None),
 ]
+
+# the vblk part (bench/guest-run vblk_part, bench/blkbench.c): 4 KiB
+# O_DIRECT random reads at these depths, one disk switched between drivers
+VBLK_MODES = [  # key, description
+    ("intree", "in-tree virtio_blk (the kernel package's module)"),
+    ("vblk", "drvhook_vblk, no policy"),
+    ("vblk_nop", "drvhook_vblk, trivial policy (bench/vblk_nop.bpf.c)"),
+    ("vblk_latency", "drvhook_vblk, the latency policy (BENCHINFO vblk_latency_policy)"),
+]
+VBLK_DEPTHS = [1, 32]
+# name, numerator mode, denominator mode, figure, goal; per depth (_qdN).
+# Figures: iops, lat_ns (mean submit-to-reap), cpu_ns (guest busy CPU per
+# I/O: instructions with the icount clock, whatever the host's load). A
+# policy's per-I/O cost is cpu_ns; lat_ns includes the emulated disk's
+# service time, which passes in host time.
+VBLK_RATIOS = [
+    ("vblk_vs_intree_iops", "vblk", "intree", "iops", (">=", 1.0)),
+    ("vblk_vs_intree_lat", "vblk", "intree", "lat_ns", None),
+    ("vblk_vs_intree_cpu", "vblk", "intree", "cpu_ns", None),
+    ("nop_vs_vblk_cpu", "vblk_nop", "vblk", "cpu_ns", ("<=", 1.02)),
+    ("nop_vs_vblk_lat", "vblk_nop", "vblk", "lat_ns", None),
+    ("nop_vs_vblk_iops", "vblk_nop", "vblk", "iops", None),
+    ("latency_vs_vblk_cpu", "vblk_latency", "vblk", "cpu_ns", None),
+    ("latency_vs_vblk_lat", "vblk_latency", "vblk", "lat_ns", None),
+    ("latency_vs_vblk_iops", "vblk_latency", "vblk", "iops", None),
+]
+
+
+def parse_blk(path):
+    """BENCHBLK lines: LABEL -> iops and lat_ns samples, (cpu_ns, ios) per line, ios, errors."""
+    blk = {}
+    for line in open(path, errors="replace"):
+        w = line.split()
+        if len(w) < 3 or w[0] != "BENCHBLK" or w[1].startswith("warmup_"):
+            continue
+        kv = dict(x.split("=", 1) for x in w[2:] if "=" in x)
+        m = blk.setdefault(w[1], {"iops": [], "lat_ns": [], "cpu_ns": [], "ios": 0, "errors": 0})
+        m["iops"] += [float(x) for x in kv["iops"].split(",")]
+        m["lat_ns"] += [float(x) for x in kv["lat_ns"].split(",")]
+        if float(kv.get("cpu_ns", -1)) >= 0:
+            m["cpu_ns"].append((float(kv["cpu_ns"]), int(kv.get("ios", 0))))
+        m["ios"] += int(kv.get("ios", 0))
+        m["errors"] += int(kv.get("errors", 0))
+    return blk
+
+
+def vblk_figures(blk):
+    """mode_qdN -> medians and spread; ratio name_qdN -> value; goals."""
+    fig, ratios, goals = {}, {}, {}
+    for mode, _ in VBLK_MODES:
+        for q in VBLK_DEPTHS:
+            m = blk.get(f"{mode}_qd{q}")
+            if not m or not m["iops"]:
+                continue
+            iops = statistics.median(m["iops"])
+            fig[f"{mode}_qd{q}"] = {
+                "iops": round(iops), "lat_ns": round(statistics.median(m["lat_ns"])),
+                # /proc/stat counts in 10 ms ticks: all lines' busy time
+                # over all their I/Os, not a median of coarse figures
+                "cpu_ns": (round(sum(c * n for c, n in m["cpu_ns"]) /
+                                 sum(n for _, n in m["cpu_ns"]))
+                           if m["cpu_ns"] and sum(n for _, n in m["cpu_ns"]) else None),
+                "iops_spread_pct": round(100 * (max(m["iops"]) - min(m["iops"])) / iops, 1),
+                "lat_min": round(min(m["lat_ns"])), "lat_max": round(max(m["lat_ns"])),
+                "samples": len(m["iops"]), "ios": m["ios"], "errors": m["errors"],
+            }
+    for name, a, b, what, goal in VBLK_RATIOS:
+        for q in VBLK_DEPTHS:
+            fa, fb = fig.get(f"{a}_qd{q}"), fig.get(f"{b}_qd{q}")
+            if not fa or not fb or not fa[what] or not fb[what]:
+                continue
+            r = f"{name}_qd{q}"
+            ratios[r] = round(fa[what] / fb[what], 4)
+            if goal:
+                goals[r] = {"goal": f"{goal[0]} {goal[1]}", "met": goal_met(goal, ratios[r])}
+    return fig, ratios, goals
+
 
 # each ratio with a goal, then the same per ioctl
 ALL_RATIOS = [r for n, a, b, g in RATIOS
@@ -196,6 +273,12 @@ def main():
             for key, d in detail.items():
                 if key in base[suite]:
                     vs_base[key] = round(d["ioctl_per_s"] / base[suite][key], 4)
+        blk_fig, blk_ratios, blk_goals = vblk_figures(parse_blk(path))
+        vblk = {}
+        if blk_fig:
+            vblk = {"latency_policy": info.get("vblk_latency_policy", ""),
+                    "mode": info.get("vblk_mode", ""), "figures": blk_fig,
+                    "ratios": blk_ratios, "goals": blk_goals}
         kernels.append({"suite": suite, "version": version,
                         "release": info.get("kernel", ""),
                         "struct_ops": info.get("struct_ops") == "yes",
@@ -203,8 +286,16 @@ def main():
                         "derived": {k: round(v, 2) for k, v in derived.items()},
                         "derived_ioctl": {k: round(v, 2) for k, v in derived_ioctl.items()},
                         "goals": goals, "detail": detail, "errors": errors,
-                        **({"ioctl_rate_vs_baseline": vs_base} if base else {})})
+                        **({"ioctl_rate_vs_baseline": vs_base} if base else {}),
+                        **({"vblk": vblk} if vblk else {})})
 
+        if blk_fig:
+            bad += vblk_table(suite, version, info, vblk, rows, ratio_rows)
+        if not detail:
+            for e in errors:
+                print(f"  error: {e}")
+                bad += 1
+            continue
         # the table
         print(f"\nkernel {suite} {version} ({info.get('kernel', '?')}), "
               f"ns per request, median of {next(iter(detail.values()))['samples'] if detail else 0} loops")
@@ -264,7 +355,7 @@ def main():
         w = csv.writer(f)
         w.writerow(["suite", "version", "mode", "ns_median", "ns_min", "ns_max", "samples",
                     "spread_pct", "vs_nohook", "vs_c", "ioctl_ns", "ioctl_per_s",
-                    "refused"])
+                    "refused", "iops", "cpu_ns_per_io", "iops_vs_intree"])
         w.writerows(rows)
     with open(os.path.join(out, "ratios.csv"), "w", newline="") as f:
         w = csv.writer(f)
@@ -284,18 +375,98 @@ def main():
     return 1 if bad else 0
 
 
+def vblk_table(suite, version, info, vblk, rows, ratio_rows):
+    """Prints the vblk part of a kernel; its rows for results.csv (mode
+    vblk:MODE_qdN, ns = mean latency) and ratios.csv. Returns the number
+    of problems (I/O errors)."""
+    fig, bad = vblk["figures"], 0
+    print(f"\nkernel {suite} {version} ({info.get('kernel', '?')}), vblk: 4 KiB O_DIRECT "
+          f"random reads, policies in mode {vblk['mode'] or '?'}, latency policy "
+          f"{vblk['latency_policy'] or '?'}")
+    print(f"  {'mode':<18} {'IOPS':>8} {'spread':>7} {'x intree':>9} {'lat ns':>9} "
+          f"{'cpu ns/IO':>10}  what")
+    for q in VBLK_DEPTHS:
+        base = fig.get(f"intree_qd{q}")
+        for mode, what in VBLK_MODES:
+            k = f"{mode}_qd{q}"
+            if k not in fig:
+                continue
+            d = fig[k]
+            vs = d["iops"] / base["iops"] if base else None
+            print(f"  {k:<18} {d['iops']:>8} {d['iops_spread_pct']:>6.1f}% "
+                  f"{(f'{vs:.3f}' if vs else '-'):>9} {d['lat_ns']:>9} "
+                  f"{(d['cpu_ns'] if d['cpu_ns'] is not None else '-'):>10}  {what}")
+            rows.append([suite, version, f"vblk:{k}", d["lat_ns"], d["lat_min"], d["lat_max"],
+                         d["samples"], d["iops_spread_pct"], "", "", "", "", d["errors"],
+                         d["iops"], d["cpu_ns"] if d["cpu_ns"] is not None else "",
+                         round(vs, 4) if vs else ""])
+            if d["errors"]:
+                print(f"    warning: {d['errors']} reads failed (expected none)")
+                bad += 1
+    print("  vblk ratios:")
+    for name, _, _, _, goal in VBLK_RATIOS:
+        for q in VBLK_DEPTHS:
+            r = f"{name}_qd{q}"
+            if r not in vblk["ratios"]:
+                continue
+            g = vblk["goals"].get(r)
+            gs = f"goal {g['goal']}: " + ("met" if g["met"] else "MISSED") if g else ""
+            print(f"    {r:<28} {vblk['ratios'][r]:>9.3f}  {gs}")
+            ratio_rows.append([suite, version, r, vblk["ratios"][r], g["goal"] if g else "",
+                               ("met" if g["met"] else "missed") if g else ""])
+    return bad
+
+
+def vblk_chart(ax, kernels):
+    """Per kernel and depth: IOPS and CPU per I/O of each drvhook_vblk
+    mode relative to the in-tree driver of the same run."""
+    bars = [(k, q, what) for k in kernels if "vblk" in k for q in VBLK_DEPTHS
+            for what in ("iops", "cpu_ns")]
+    modes = [m for m, _ in VBLK_MODES if m != "intree"]
+    width = 0.8 / max(len(bars), 1)
+    for i, (k, q, what) in enumerate(bars):
+        f = k["vblk"]["figures"]
+        base = f.get(f"intree_qd{q}", {}).get(what)
+        vals = [f[f"{m}_qd{q}"][what] / base if base and f.get(f"{m}_qd{q}", {}).get(what)
+                else 0 for m in modes]
+        xs = [j + (i - (len(bars) - 1) / 2) * width for j in range(len(modes))]
+        ax.bar(xs, vals, width, label=f"{k['suite']} qd{q} {'IOPS' if what == 'iops' else 'CPU/IO'}")
+        for x, v in zip(xs, vals):
+            if v:
+                ax.text(x, v + 0.01, f"{v:.3f}", ha="center", va="bottom", fontsize=6, rotation=90)
+    ax.axhline(1, color="grey", linewidth=0.8)
+    ax.set_xticks(range(len(modes)))
+    ax.set_xticklabels(modes, fontsize=8)
+    ax.set_ylabel("x in-tree virtio_blk (same run)")
+    ax.set_title("vblk: 4 KiB O_DIRECT random reads, IOPS and guest CPU per I/O "
+                 "relative to the in-tree driver", fontsize=9)
+    ax.legend(fontsize=6, ncol=2)
+
+
 def chart(out, kernels, clock):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     keys = [k for k, _ in MODES if any(k in kk["ns_per_request"] for kk in kernels)]
+    has_vblk = any("vblk" in k for k in kernels)
+    if not keys and not has_vblk:
+        return
     if not keys:
+        fig, ax = plt.subplots(figsize=(11, 5.5))
+        vblk_chart(ax, kernels)
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "results.png"), dpi=110)
         return
     chains = [k for k in kernels if any(f"chain_{n}" in k["ns_per_request"] for n in CHAIN)]
-    fig, axes = plt.subplots(1, 2 if chains else 1, figsize=(15 if chains else 11, 5.5),
+    fig, axes = plt.subplots(2 if has_vblk else 1, 2 if chains else 1,
+                             figsize=(15 if chains else 11, 11 if has_vblk else 5.5),
                              gridspec_kw={"width_ratios": [3, 1]} if chains else None,
                              squeeze=False)
+    if has_vblk:
+        vblk_chart(axes[1][0], kernels)
+        if chains:
+            axes[1][1].axis("off")
     ax = axes[0][0]
     width = 0.8 / max(len(kernels), 1)
     for i, k in enumerate(kernels):
