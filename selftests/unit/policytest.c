@@ -174,35 +174,52 @@ int lookup(struct bpf_object *obj, const char *map, __u32 key, void *val,
 	return m ? bpf_map__lookup_elem(m, &key, sizeof(key), val, sz, 0) : -ENOENT;
 }
 
-/* Sets variable @name of the loaded object's .bss to @len bytes of @val. */
-static int bss_set(struct bpf_object *obj, const char *name, const void *val, size_t len)
+/*
+ * Finds variable @name of the loaded object's .bss, @len bytes (at most
+ * @len unless @exact): its offset in *@data, a copy of the .bss the caller
+ * frees, or -ENOENT.
+ */
+static int bss_find(struct bpf_object *obj, const char *name, size_t len, bool exact,
+		    char **data, __u32 *sz)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".bss");
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
-	__u32 zero = 0, sz;
-	char *data;
-	int id, i, r = -ENOENT;
+	__u32 zero = 0;
+	int id, i;
 
+	*data = NULL;
 	id = btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC);
 	if (id < 0 || !m)
 		return -ENOENT;
-	sz = bpf_map__value_size(m);
-	data = calloc(1, sz);
-	if (!data || bpf_map__lookup_elem(m, &zero, sizeof(zero), data, sz, 0))
-		goto out;
+	*sz = bpf_map__value_size(m);
+	*data = calloc(1, *sz);
+	if (!*data || bpf_map__lookup_elem(m, &zero, sizeof(zero), *data, *sz, 0))
+		return -ENOENT;
 	sec = btf__type_by_id(btf, id);
 	vs = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, vs++) {
-		if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off), name) ||
-		    len > vs->size)
-			continue;
-		memcpy(data + vs->offset, val, len);
-		r = bpf_map__update_elem(m, &zero, sizeof(zero), data, sz, 0);
-		break;
+	for (i = 0; i < btf_vlen(sec); i++, vs++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off), name) &&
+		    (exact ? len == vs->size : len <= vs->size))
+			return vs->offset;
+	return -ENOENT;
+}
+
+/* Sets variable @name of the loaded object's .bss to @len bytes of @val. */
+static int bss_set(struct bpf_object *obj, const char *name, const void *val, size_t len)
+{
+	__u32 zero = 0, sz;
+	char *data;
+	int off, r;
+
+	off = bss_find(obj, name, len, false, &data, &sz);
+	r = off;
+	if (off >= 0) {
+		memcpy(data + off, val, len);
+		r = bpf_map__update_elem(bpf_object__find_map_by_name(obj, ".bss"),
+					 &zero, sizeof(zero), data, sz, 0);
 	}
-out:
 	free(data);
 	return r;
 }
@@ -210,34 +227,15 @@ out:
 /* Reads variable @name of the loaded object's .bss: 0, or -ENOENT. */
 int bss_get(struct bpf_object *obj, const char *name, void *val, size_t len)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".bss");
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_var_secinfo *vs;
-	const struct btf_type *sec;
-	__u32 zero = 0, sz;
 	char *data;
-	int id, i, r = -ENOENT;
+	__u32 sz;
+	int off;
 
-	id = btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC);
-	if (id < 0 || !m)
-		return -ENOENT;
-	sz = bpf_map__value_size(m);
-	data = calloc(1, sz);
-	if (!data || bpf_map__lookup_elem(m, &zero, sizeof(zero), data, sz, 0))
-		goto out;
-	sec = btf__type_by_id(btf, id);
-	vs = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, vs++) {
-		if (strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off), name) ||
-		    len != vs->size)
-			continue;
-		memcpy(val, data + vs->offset, len);
-		r = 0;
-		break;
-	}
-out:
+	off = bss_find(obj, name, len, true, &data, &sz);
+	if (off >= 0)
+		memcpy(val, data + off, len);
 	free(data);
-	return r;
+	return off < 0 ? off : 0;
 }
 
 static void t_fact_guard(void)
