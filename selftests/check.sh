@@ -41,7 +41,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 S=$repo/scripts
-out=${CHECK_OUT:-$repo/build/check}
+out=$(realpath -m "${CHECK_OUT:-$repo/build/check}")	# absolute: initramfs.sh runs elsewhere
 kernels=${KERNELS:-$ALL_SUITES}
 groups=${TESTS:-}
 passed=0 failed=0 skipped=0

@@ -45,7 +45,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 S=$repo/scripts
-out=${STRESS_OUT:-$repo/build/stress}
+out=$(realpath -m "${STRESS_OUT:-$repo/build/stress}")
 kernels=${STRESS_KERNELS:-$ALL_SUITES}
 seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 storm=${STRESS_STORM:-10000} storm_links=${STRESS_STORM_LINKS:-100}
